@@ -1,0 +1,77 @@
+"""The one JSON API: every app mounts its router under /api/<app>/.
+
+Every error is JSON with a readable `detail`; validation errors name the field.
+"""
+
+import logging
+
+from django.db import DatabaseError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from config.databases import redact
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Django database tutorials",
+    version="1.0",
+    description="JSON endpoints of the trips, bank, parties, catalog and counter apps.",
+    urls_namespace="api",
+)
+
+
+def _field(loc):
+    # ninja locations look like ("body", "payload", "price"); the request part and the
+    # parameter name say nothing to a client.
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc):
+    errors = [{"field": _field(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
+    summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return api.create_response(request, {"detail": summary, "errors": errors}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(DatabaseError)
+def database_error(request, exc):
+    from django.conf import settings
+
+    logger.error("Database error on %s: %s", request.path, redact(str(exc), settings.DATABASES))
+    body = {"detail": "The database could not complete this request; try again later."}
+    return api.create_response(request, body, status=503)
+
+
+def _mount():
+    from bank.api import router as bank
+    from catalog.api import router as catalog
+    from counter.api import router as counter
+    from parties.api import router as parties
+    from trips.api import router as trips
+
+    for prefix, router in (
+        ("counter", counter), ("trips", trips), ("bank", bank),
+        ("parties", parties), ("catalog", catalog),
+    ):
+        api.add_router(f"/{prefix}/", router)
+
+
+_mount()
+
+
+@api.get("/ping/", tags=["project"], summary="A plain JSON answer that touches no database")
+def ping(request):
+    return {"status": "ok"}

@@ -1,0 +1,239 @@
+"""DATABASES from DATABASE_URL-style variables: one alias per app that has its own URL.
+
+`DATABASE_URL` is the `default` alias (an SQLite file in the project root when unset);
+`<APP>_DATABASE_URL` adds an alias named after the app, and `config.routers` sends that
+app there. URLs are parsed by dj-database-url; the schemes it lacks are registered here.
+"""
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import BASE_DIR
+
+APPS = ("trips", "bank", "parties", "catalog", "counter")
+CASSANDRA_APPS = frozenset({"parties"})
+ACCEPTED_SCHEMES = (
+    "sqlite", "postgres", "postgresql", "cockroachdb", "cockroach",
+    "snowflake", "cassandra", "astra",
+)
+RELATIONAL_SCHEMES = ACCEPTED_SCHEMES[:-2]
+CASSANDRA_ENGINE = "django_cassandra_engine"
+
+SQLITE_OPTIONS = {
+    # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN,
+    # so concurrent writers queue on the busy timeout instead of failing mid-transaction
+    # with "database is locked" when they upgrade a read lock.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+}
+PERSISTENT = {"CONN_MAX_AGE": 600, "CONN_HEALTH_CHECKS": True}
+
+
+def variable_for(alias: str) -> str:
+    return "DATABASE_URL" if alias == "default" else f"{alias.upper()}_DATABASE_URL"
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password (or token) replaced, safe for errors and pages."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+# --- schemes dj-database-url does not know ------------------------------------------
+
+dj_database_url.register("cockroachdb", "django_cockroachdb")
+
+
+@dj_database_url.register("snowflake", "django_snowflake")
+def _snowflake(config):
+    # snowflake://USER:PASSWORD@ACCOUNT/DATABASE/SCHEMA?warehouse=WH&role=ROLE
+    database, _, schema = config["NAME"].partition("/")
+    options = config["OPTIONS"]
+    config.update(
+        ACCOUNT=config.pop("HOST"),
+        NAME=database,
+        SCHEMA=schema,
+        WAREHOUSE=options.pop("warehouse", ""),
+        PORT="",
+    )
+    options.setdefault("client_session_keep_alive", True)
+    # Without these a dead network hangs a request for minutes.
+    options.setdefault("login_timeout", 30)
+    options.setdefault("network_timeout", 60)
+
+
+@dj_database_url.register("cassandra", CASSANDRA_ENGINE)
+def _cassandra(config):
+    # cassandra://USER:PASSWORD@HOST1,HOST2:9042/KEYSPACE?replication_factor=3
+    options = config["OPTIONS"]
+    factor = options.pop("replication_factor", 1)
+    connection = _cassandra_connection(options)
+    connection.update(lazy_connect=True, retry_connect=True, port=config.pop("PORT") or 9042)
+    config["OPTIONS"] = _cassandra_options(connection, factor)
+
+
+@dj_database_url.register("astra", CASSANDRA_ENGINE)
+def _astra(config):
+    # astra://token:AstraCS...@/KEYSPACE?secure_bundle=/path/secure-connect.zip
+    # (or CLIENT_ID:CLIENT_SECRET in place of token:AstraCS...)
+    options = config["OPTIONS"]
+    bundle = options.pop("secure_bundle", "")
+    connection = _cassandra_connection(options)
+    connection["cloud"] = {"secure_connect_bundle": str(bundle)}
+    config.update(HOST="", PORT="", OPTIONS=_cassandra_options(connection, 1))
+
+
+def _cassandra_connection(options):
+    # Astra refuses ONE, and LOCAL_QUORUM reads see LOCAL_QUORUM writes. The serial
+    # consistency of lightweight transactions is set where parties runs them.
+    from cassandra import ConsistencyLevel
+
+    return {
+        "consistency": ConsistencyLevel.LOCAL_QUORUM,
+        "connect_timeout": options.pop("connect_timeout", 10),
+    }
+
+
+def _cassandra_options(connection, factor):
+    return {
+        "replication": {"strategy_class": "SimpleStrategy", "replication_factor": factor},
+        "connection": connection,
+        "session": {"default_timeout": 10},
+    }
+
+
+# --- one URL to one alias -----------------------------------------------------------
+
+
+def parse_url(variable: str, url: str, *, allow_cassandra: bool) -> dict:
+    """Settings for one alias, or ImproperlyConfigured naming `variable`."""
+    accepted = ACCEPTED_SCHEMES if allow_cassandra else RELATIONAL_SCHEMES
+    scheme = url.partition("://")[0].lower() if "://" in url else ""
+
+    def fail(problem: str) -> ImproperlyConfigured:
+        return ImproperlyConfigured(
+            f"{variable}={mask_url(url)!r}: {problem}. "
+            f"Accepted schemes: {', '.join(s + '://' for s in accepted)}."
+        )
+
+    if scheme in ("cassandra", "astra") and not allow_cassandra:
+        raise fail(f"{scheme}:// is only for parties (PARTIES_DATABASE_URL)")
+    if scheme not in accepted:
+        raise fail(f"unknown scheme {scheme!r}" if scheme else "not a URL")
+    try:
+        config = dj_database_url.parse(url)
+    except ValueError:
+        raise fail("cannot parse it (is the port a number, and is it URL-quoted?)") from None
+    if not config.get("NAME") or config["NAME"] == ":memory:" and scheme != "sqlite":
+        raise fail("it names no database (the path after the host)")
+    config.setdefault("OPTIONS", {})
+    _tune(scheme, config, fail)
+    return config
+
+
+def _tune(scheme, config, fail):
+    options = config["OPTIONS"]
+    if scheme == "sqlite":
+        _tune_sqlite(config)
+    elif scheme in ("postgres", "postgresql", "cockroachdb", "cockroach"):
+        config.update(PERSISTENT)
+        options.setdefault("connect_timeout", 5)
+        if "-pooler" in config.get("HOST", ""):
+            # PgBouncer in transaction mode drops server-side cursors between statements.
+            config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        if scheme.startswith("cockroach") and not config.get("PORT"):
+            config["PORT"] = 26257
+    elif scheme == "snowflake":
+        missing = [k for k in ("ACCOUNT", "NAME", "SCHEMA", "WAREHOUSE", "USER") if not config[k]]
+        if missing:
+            hint = "snowflake://USER:PASSWORD@ACCOUNT/DATABASE/SCHEMA?warehouse=WH"
+            raise fail(f"missing {', '.join(missing)} (expected {hint})")
+    elif scheme == "astra":
+        bundle = config["OPTIONS"]["connection"]["cloud"]["secure_connect_bundle"]
+        if not bundle:
+            raise fail("astra:// needs ?secure_bundle=/path/to/secure-connect-DB.zip")
+        if not Path(bundle).is_file():
+            raise fail(f"the secure connect bundle {bundle} does not exist")
+
+
+def _tune_sqlite(config):
+    if config["NAME"] != ":memory:":
+        path = Path(config["NAME"])
+        if not path.is_absolute():
+            path = BASE_DIR / path
+        config["NAME"] = str(path)
+        # A file test database (not Django's shared in-memory one), so tests that
+        # run threads with their own connections see real SQLite locking.
+        config["TEST"] = {"NAME": str(path.with_name(f"test_{path.name}"))}
+    config["OPTIONS"] = {**SQLITE_OPTIONS, **config["OPTIONS"]}
+
+
+def build_databases(environ=os.environ) -> dict[str, dict]:
+    default_url = environ.get("DATABASE_URL", "").strip() or "sqlite:///db.sqlite3"
+    databases = {"default": parse_url("DATABASE_URL", default_url, allow_cassandra=False)}
+    for app in APPS:
+        variable = variable_for(app)
+        url = environ.get(variable, "").strip()
+        if url:
+            databases[app] = parse_url(variable, url, allow_cassandra=app in CASSANDRA_APPS)
+    bank = databases.get("bank")
+    if bank and bank["ENGINE"] == "django.db.backends.postgresql":
+        from psycopg2.extensions import ISOLATION_LEVEL_SERIALIZABLE
+
+        # CockroachDB only runs SERIALIZABLE; PostgreSQL at that level raises the same
+        # 40001 errors, so the bank's retry path behaves the same on both.
+        bank["OPTIONS"].setdefault("isolation_level", ISOLATION_LEVEL_SERIALIZABLE)
+    return databases
+
+
+def uses_cassandra(databases: dict) -> bool:
+    return any(db["ENGINE"] == CASSANDRA_ENGINE for db in databases.values())
+
+
+def alias_for(app_label: str, databases: dict) -> str:
+    return app_label if app_label in databases else "default"
+
+
+def describe(settings_dict: dict) -> dict:
+    """Vendor, host and database name of an alias: never credentials."""
+    engine = settings_dict["ENGINE"]
+    vendor = {
+        "django.db.backends.sqlite3": "SQLite",
+        "django.db.backends.postgresql": "PostgreSQL",
+        "django_cockroachdb": "CockroachDB",
+        "django_snowflake": "Snowflake",
+        CASSANDRA_ENGINE: "Cassandra",
+    }.get(engine, engine)
+    host = settings_dict.get("ACCOUNT") or settings_dict.get("HOST") or ""
+    if vendor == "Cassandra" and not host:
+        vendor, host = "Astra DB", "secure connect bundle"
+    if vendor == "PostgreSQL" and ".neon.tech" in host:
+        vendor = "Neon (PostgreSQL)"
+    name = settings_dict.get("NAME", "")
+    if settings_dict.get("SCHEMA"):
+        name = f"{name}.{settings_dict['SCHEMA']}"
+    if vendor == "SQLite":
+        name, host = Path(name).name if name != ":memory:" else name, "local file"
+    return {"vendor": vendor, "host": host, "name": name}
+
+
+def secrets(databases: dict) -> list[str]:
+    return [db["PASSWORD"] for db in databases.values() if db.get("PASSWORD")]
+
+
+def redact(text: str, databases: dict) -> str:
+    for secret in secrets(databases):
+        text = text.replace(secret, "***")
+    return text

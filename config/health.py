@@ -1,0 +1,33 @@
+"""Is each database alias answering? Used by /healthz and `manage.py check_databases`."""
+
+from django.conf import settings
+from django.db import connections
+
+from config.databases import CASSANDRA_ENGINE, describe, redact
+
+
+def _ping(alias):
+    connection = connections[alias]
+    if connection.settings_dict["ENGINE"] == CASSANDRA_ENGINE:
+        connection.connection.execute("SELECT release_version FROM system.local")
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_alias(alias: str) -> dict:
+    settings_dict = settings.DATABASES[alias]
+    engine = describe(settings_dict)["vendor"]
+    try:
+        _ping(alias)
+    except Exception as exc:  # noqa: BLE001 - any failure means "not answering"
+        message = redact(f"{type(exc).__name__}: {exc}".strip(), settings.DATABASES)
+        return {"engine": engine, "ok": False, "error": message.splitlines()[0][:300]}
+    return {"engine": engine, "ok": True, "error": None}
+
+
+def check_all() -> dict:
+    databases = {alias: check_alias(alias) for alias in settings.DATABASES}
+    status = "ok" if all(db["ok"] for db in databases.values()) else "degraded"
+    return {"status": status, "databases": databases}

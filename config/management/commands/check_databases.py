@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from config.databases import alias_for, describe
+from config.health import check_alias
+from config.views import TUTORIALS
+
+
+class Command(BaseCommand):
+    help = "Connect to every database alias and report which answer. Exits 1 if any fails."
+
+    def handle(self, *args, verbosity=1, **options):
+        rows = []
+        for alias, settings_dict in settings.DATABASES.items():
+            where = describe(settings_dict)
+            users = [label for label, *_ in TUTORIALS if alias_for(label, settings.DATABASES) == alias]
+            result = check_alias(alias)
+            status = "ok" if result["ok"] else f"FAILED: {result['error']}"
+            rows.append((alias, where["vendor"], where["host"], where["name"], ", ".join(users) or "-", status))
+        failed = [row[0] for row in rows if not row[-1] == "ok"]
+        if verbosity >= 1:
+            self._table(("alias", "engine", "host", "database", "apps", "status"), rows)
+        if failed:
+            raise CommandError(f"Not answering: {', '.join(failed)}.", returncode=1)
+        if verbosity >= 1:
+            self.stdout.write(self.style.SUCCESS(f"All {len(rows)} databases answer."))
+
+    def _table(self, header, rows):
+        widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
+        for row in (header, *rows):
+            self.stdout.write("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip())

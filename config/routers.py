@@ -1,0 +1,31 @@
+"""Send each app to its own alias when it has one (see config.databases)."""
+
+from django.conf import settings
+
+from config.databases import APPS
+
+
+def _alias(app_label):
+    if app_label in APPS and app_label in settings.DATABASES:
+        return app_label
+    return "default"
+
+
+class AppDatabaseRouter:
+    """An app with its own `<APP>_DATABASE_URL` lives there and only there.
+
+    Everything else (auth, admin, sessions, contenttypes, apps without a URL) stays on
+    `default`.
+    """
+
+    def db_for_read(self, model, **hints):
+        return _alias(model._meta.app_label)
+
+    def db_for_write(self, model, **hints):
+        return _alias(model._meta.app_label)
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return _alias(obj1._meta.app_label) == _alias(obj2._meta.app_label)
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return db == _alias(app_label)

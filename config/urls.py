@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+from config.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("counter/", include("counter.urls")),
+    path("trips/", include("trips.urls")),
+    path("bank/", include("bank.urls")),
+    path("parties/", include("parties.urls")),
+    path("catalog/", include("catalog.urls")),
+]

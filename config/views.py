@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from config.databases import alias_for, describe
+from config.health import check_all
+
+TUTORIALS = [
+    ("counter", "Counter", "A button whose clicks are counted in the database (django-hello-world)."),
+    ("trips", "Citi Bike trips", "Snowflake's \u201cSnowflake as a backend for Django\u201d quickstart."),
+    ("bank", "Bank", "CockroachDB's Django tutorial: customers, products, orders, transfers."),
+    ("parties", "Party finder", "The Astra DB / Cassandra partyfinder sample."),
+    ("catalog", "Catalog", "Neon's authors-and-books schema migration guide."),
+]
+
+
+@require_GET
+def home(request):
+    """The five apps and where each one's data lives; reads settings only, so an alias
+    that is down cannot break this page."""
+    apps = []
+    for label, title, blurb in TUTORIALS:
+        alias = alias_for(label, settings.DATABASES)
+        apps.append({
+            "label": label, "title": title, "blurb": blurb, "alias": alias,
+            "url": f"{label}:index", **describe(settings.DATABASES[alias]),
+        })
+    return render(request, "home.html", {"apps": apps})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    report = check_all()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)

@@ -1,0 +1,27 @@
+from django.http import Http404
+from ninja import Path, Router, Schema
+from pydantic import Field
+
+from counter.models import Counter
+
+router = Router(tags=["counter"])
+
+CounterName = Path(..., pattern=r"^[-a-zA-Z0-9_]+$", max_length=100, description="A slug")
+
+
+class CounterOut(Schema):
+    name: str
+    value: int = Field(ge=0)
+
+
+@router.get("/{name}/", response=CounterOut, summary="A counter's value")
+def get_counter(request, name: str = CounterName):
+    counter = Counter.objects.filter(name=name).first()
+    if counter is None:
+        raise Http404(f"No counter named {name!r}; POST to its click/ endpoint to create it.")
+    return counter
+
+
+@router.post("/{name}/click/", response=CounterOut, summary="Click once; the value after this click")
+def click(request, name: str = CounterName):
+    return {"name": name, "value": Counter.objects.click(name)}
