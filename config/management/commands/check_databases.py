@@ -16,8 +16,9 @@ class Command(BaseCommand):
             users = [label for label, *_ in TUTORIALS if alias_for(label, settings.DATABASES) == alias]
             result = check_alias(alias)
             status = "ok" if result["ok"] else f"FAILED: {result['error']}"
-            rows.append((alias, where["vendor"], where["host"], where["name"], ", ".join(users) or "-", status))
-        failed = [row[0] for row in rows if not row[-1] == "ok"]
+            apps = ", ".join(users) or "-"
+            rows.append((alias, where["vendor"], where["host"], where["name"], apps, status))
+        failed = [row[0] for row in rows if row[-1] != "ok"]
         if verbosity >= 1:
             self._table(("alias", "engine", "host", "database", "apps", "status"), rows)
         if failed:
@@ -28,4 +29,5 @@ class Command(BaseCommand):
     def _table(self, header, rows):
         widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
         for row in (header, *rows):
-            self.stdout.write("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip())
+            cells = (str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
+            self.stdout.write("  ".join(cells).rstrip())

@@ -20,12 +20,15 @@ class Command(BaseCommand):
             "--only", action="append", metavar="APP",
             help=f"Seed only this app (repeatable): {', '.join(ORDER)}.",
         )
-        parser.add_argument("--dry-run", action="store_true", help="Report what would be added; write nothing.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would be added; write nothing."
+        )
 
     def handle(self, *args, only=None, dry_run=False, verbosity=1, **options):
         unknown = sorted(set(only or ()) - set(APPS))
         if unknown:
-            raise CommandError(f"Unknown app {', '.join(unknown)} for --only; choose from: {', '.join(ORDER)}.")
+            choices = ", ".join(ORDER)
+            raise CommandError(f"Unknown app {', '.join(unknown)} for --only; choose from: {choices}.")
         created_total = 0
         for label in (app for app in ORDER if not only or app in only):
             results = self._seed(label, dry_run)

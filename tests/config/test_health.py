@@ -1,0 +1,88 @@
+import json
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+
+from config.databases import alias_for, describe
+from tests.support.manage import clean_environment, manage
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+PROBE = """
+from django.test import Client
+client = Client()
+for path in ("/healthz", "/", "/counter/"):
+    response = client.get(path)
+    print(path, response.status_code, response.content.decode() if path == "/healthz" else "")
+"""
+
+
+def test_healthz_reports_every_alias_ok(client):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["databases"]) == set(settings.DATABASES)
+    engine = describe(settings.DATABASES["default"])["vendor"]
+    assert body["databases"]["default"] == {"engine": engine, "ok": True, "error": None}
+
+
+def test_check_databases_prints_a_table_of_answering_aliases(capsys):
+    call_command("check_databases")
+
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == ["alias", "engine", "host", "database", "apps", "status"]
+    assert f"All {len(settings.DATABASES)} databases answer." in out
+
+
+@pytest.fixture
+def one_alias_down(tmp_path):
+    env = clean_environment(
+        DJANGO_DEBUG="true",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DATABASE_URL=f"sqlite:///{tmp_path}/default.db",
+        CATALOG_DATABASE_URL="postgres://alex:pgsecret@127.0.0.1:1/catalog",
+    )
+    assert manage("migrate", "-v0", env=env).returncode == 0
+    return env
+
+
+def test_a_dead_alias_makes_healthz_degraded_without_breaking_other_pages(one_alias_down):
+    result = manage("shell", "-v0", "-c", PROBE, env=one_alias_down)
+
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    status, body = lines["/healthz"].split(" ", 1)
+    report = json.loads(body)
+    assert status == "503", result.stderr
+    assert report["status"] == "degraded"
+    assert report["databases"]["default"]["ok"] is True
+    assert report["databases"]["catalog"]["ok"] is False
+    assert report["databases"]["catalog"]["engine"] == "PostgreSQL"
+    assert "OperationalError" in report["databases"]["catalog"]["error"]
+    assert lines["/"].strip() == "200" and lines["/counter/"].strip() == "200"
+    assert "pgsecret" not in result.stdout + result.stderr
+
+
+def test_check_databases_exits_1_naming_the_dead_alias(one_alias_down):
+    result = manage("check_databases", env=one_alias_down)
+
+    assert result.returncode == 1
+    assert "catalog  PostgreSQL  127.0.0.1" in result.stdout
+    assert "Not answering: catalog." in result.stderr
+    assert "pgsecret" not in result.stdout + result.stderr
+
+
+def test_the_home_page_lists_each_app_with_its_engine_but_no_credentials(client):
+    response = client.get(reverse("home"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for title in ("Counter", "Citi Bike trips", "Bank", "Party finder", "Catalog"):
+        assert title in page
+    for label in ("counter", "trips", "bank", "parties", "catalog"):
+        where = describe(settings.DATABASES[alias_for(label, settings.DATABASES)])
+        assert f"<td>{where['vendor']}</td>" in page
+    assert all(db.get("PASSWORD", "") not in page for db in settings.DATABASES.values() if db.get("PASSWORD"))

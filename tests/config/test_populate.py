@@ -1,0 +1,55 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from counter.models import Counter
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def run(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("populate", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_populate_twice_adds_nothing_the_second_time_and_says_so():
+    first = run("--only", "counter")
+    second = run("--only", "counter")
+
+    assert "counter: counters: added 1, already there 0" in first
+    assert "counter: counters: added 0, already there 1" in second
+    assert "Nothing to add" in second
+    assert Counter.objects.count() == 1
+
+
+def test_a_dry_run_reports_what_it_would_add_and_writes_nothing():
+    out = run("--only", "counter", "--dry-run")
+
+    assert "counter: counters: would add 1" in out
+    assert not Counter.objects.exists()
+
+
+def test_an_unknown_app_is_a_command_error_listing_the_apps():
+    with pytest.raises(CommandError, match=r"Unknown app nope for --only; choose from: counter, catalog"):
+        call_command("populate", "--only", "nope")
+
+
+def test_verbosity_zero_prints_nothing():
+    from io import StringIO
+
+    out = StringIO()
+    call_command("populate", "--only", "counter", verbosity=0, stdout=out)
+
+    assert out.getvalue() == ""
+    assert Counter.objects.count() == 1
+
+
+def test_migrate_all_dry_run_lists_each_alias():
+    from io import StringIO
+
+    out = StringIO()
+    call_command("migrate_all", "--dry-run", stdout=out)
+
+    assert "default: migrate --database default" in out.getvalue()

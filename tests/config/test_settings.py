@@ -1,0 +1,80 @@
+"""Settings decisions made at start-up, checked in a fresh `manage.py` process each."""
+
+import shutil
+import subprocess
+import sys
+
+from tests.support.manage import ROOT, clean_environment, manage
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "a-long-random-production-key-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "tutorials.example.com",
+}
+
+
+def test_with_debug_off_the_secret_key_and_allowed_hosts_are_required(tmp_path):
+    result = manage("check", env=clean_environment(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3"))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_check_deploy_with_production_variables_reports_no_issues(tmp_path):
+    env = clean_environment(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", **PRODUCTION)
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_all_five_engines_configured_pass_check_without_any_server(tmp_path):
+    bundle = tmp_path / "secure-connect.zip"
+    bundle.write_bytes(b"PK")
+    env = clean_environment(
+        DJANGO_DEBUG="true",
+        DATABASE_URL=f"sqlite:///{tmp_path}/default.db",
+        TRIPS_DATABASE_URL="snowflake://u:sfpass@nowhere-account/DB/PUBLIC?warehouse=WH",
+        BANK_DATABASE_URL="cockroachdb://root:crdbpass@127.0.0.1:1/bank",
+        PARTIES_DATABASE_URL="cassandra://cass:casspass@127.0.0.1:1/parties",
+        CATALOG_DATABASE_URL="postgres://u:pgpass@127.0.0.1:1/catalog",
+        COUNTER_DATABASE_URL=f"sqlite:///{tmp_path}/counter.db",
+    )
+
+    result = manage("check", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_bad_url_stops_start_up_naming_the_variable_without_the_password(tmp_path):
+    env = clean_environment(DJANGO_DEBUG="true", CATALOG_DATABASE_URL="neon://alex:s3cret@ep-x.neon.tech/db")
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "CATALOG_DATABASE_URL='neon://alex:***@ep-x.neon.tech/db': unknown scheme 'neon'" in result.stderr
+    assert "s3cret" not in result.stderr + result.stdout
+
+
+def test_the_dotenv_file_is_read_from_the_project_root_and_real_variables_win(tmp_path):
+    # A copy of the project whose root holds a .env, run from another directory; the
+    # real checkout's .env is never touched.
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "config", project / "config", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "manage.py", project)
+    for app in ("counter", "trips", "bank", "parties", "catalog", "templates", "static"):
+        (project / app).symlink_to(ROOT / app)
+    (project / ".env").write_text(f"DJANGO_DEBUG=true\nCOUNTER_DATABASE_URL=sqlite:///{tmp_path}/dotenv.db\n")
+    code = "from django.conf import settings; print(settings.DATABASES['counter']['NAME'], settings.DEBUG)"
+
+    def run(**env):
+        return subprocess.run(
+            [sys.executable, str(project / "manage.py"), "shell", "-v0", "-c", code],
+            env=clean_environment(**env), cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        )
+
+    from_file, overridden = run(), run(COUNTER_DATABASE_URL=f"sqlite:///{tmp_path}/env.db")
+
+    assert from_file.stdout.split() == [f"{tmp_path}/dotenv.db", "True"], from_file.stderr
+    assert overridden.stdout.split() == [f"{tmp_path}/env.db", "True"], overridden.stderr
