@@ -1,0 +1,59 @@
+# The verbs of this project. `make help` lists them.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
+# A throwaway database on the local PostgreSQL for `make test-postgres` (pytest creates test_<name>).
+PG_URL ?= postgres://postgres@127.0.0.1:5432/tutorials
+HOST ?= 127.0.0.1:8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run migrate populate test test-postgres lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall only when a requirements file changed since the last install.
+$(RUNTIME): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(DEV): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(RUNTIME)
+
+install: $(RUNTIME) ## Create .venv and install the pinned requirements
+
+migrate: $(RUNTIME) ## Migrate every database alias (sync_cassandra for Cassandra)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate_all
+
+populate: $(RUNTIME) ## Add the demo data of every app (idempotent)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py populate
+
+run: migrate populate ## Install, migrate, populate, then serve http://127.0.0.1:8000 with DEBUG on
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST)
+
+test: $(DEV) ## Every suite that needs no server: SQLite, fakesnow Snowflake, emulated Cassandra, Chromium
+	$(PY) -m pytest
+	$(PY) -m pytest --fakesnow trips,catalog,counter -m "not browser" tests/trips tests/catalog tests/counter
+	$(PY) -m pytest --emulated-cassandra -m cassandra tests/parties
+
+test-postgres: $(DEV) ## The same suite on the local PostgreSQL (PG_URL), concurrency tests included
+	DATABASE_URL=$(PG_URL) BANK_DATABASE_URL=$(PG_URL)_bank $(PY) -m pytest --create-db -m "not browser"
+
+lint: $(DEV) ## ruff
+	$(VENV)/bin/ruff check .
+
+format: $(DEV) ## Let ruff fix what it can
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(DEV) ## The benchmarks in bench/ (PostgreSQL and SQLite; takes minutes)
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean: ## Remove the virtualenv, the SQLite files and caches
+	rm -rf $(VENV) db.sqlite3* test_db.sqlite3* staticfiles .pytest_cache .ruff_cache
