@@ -1,0 +1,103 @@
+"""Shared by the HTTP benchmarks: start a real server on 127.0.0.1, drive it with N clients.
+
+Bounded in count and time; only ever talks to the server it started on loopback.
+"""
+
+import http.client
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def create_postgres_database(url):
+    """Create the database a postgres:// URL names, if missing (benchmarks use throwaway ones)."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(url)
+    server = psycopg2.connect(dbname="postgres", user=config["USER"], password=config["PASSWORD"],
+                              host=config["HOST"], port=config["PORT"] or 5432)
+    server.autocommit = True
+    with server.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    server.close()
+
+
+def manage(*args, env):
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
+
+
+@contextmanager
+def server(env):
+    """runserver without autoreload, DEBUG off, as close to production as Django ships."""
+    port = free_port()
+    env = {**env, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+           "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "false"}
+    manage("collectstatic", "--noinput", "-v0", env=env)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "runserver", "--noreload", "--skip-checks",
+         f"127.0.0.1:{port}"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the server did not start")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def request(port, method, path):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        started = time.perf_counter()
+        connection.request(method, path)
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, body, time.perf_counter() - started
+    finally:
+        connection.close()
+
+
+def load(port, method, path, *, total, clients):
+    """`total` requests from `clients` concurrent clients; returns requests/s and latencies."""
+    def client(count):
+        return [request(port, method, path) for _ in range(count)]
+
+    shares = [total // clients + (1 if i < total % clients else 0) for i in range(clients)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        results = [r for batch in pool.map(client, shares) for r in batch]
+    elapsed = time.perf_counter() - started
+    errors = sum(1 for status, _, _ in results if status >= 400)
+    latencies = sorted(seconds for _, _, seconds in results)
+    return {
+        "requests": len(results), "errors": errors, "rps": len(results) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+    }
