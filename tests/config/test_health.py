@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 PROBE = """
 from django.test import Client
 client = Client()
-for path in ("/healthz", "/", "/counter/"):
+for path in ("/healthz", "/", "/counter/", "/catalog/"):
     response = client.get(path)
     print(path, response.status_code, response.content.decode() if path == "/healthz" else "")
 """

@@ -1,0 +1,30 @@
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.shortcuts import render
+
+from config.databases import redact
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseUnavailableMiddleware:
+    """A page whose database is down, or not migrated, answers 503 with what to do.
+
+    Other apps' pages are unaffected: each app only touches its own alias. The JSON API
+    has its own handler for the same errors (config.api).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        reason = redact(f"{type(exception).__name__}: {exception}", settings.DATABASES).splitlines()[0]
+        logger.error("Database unavailable on %s: %s", request.path, reason)
+        return render(request, "503.html", {"reason": reason}, status=503)
