@@ -6,4 +6,5 @@ app_name = "catalog"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("authors/<int:pk>/", views.author_detail, name="author_detail"),
 ]
