@@ -63,6 +63,7 @@ def test_a_dead_alias_makes_healthz_degraded_without_breaking_other_pages(one_al
     assert report["databases"]["catalog"]["engine"] == "PostgreSQL"
     assert "OperationalError" in report["databases"]["catalog"]["error"]
     assert lines["/"].strip() == "200" and lines["/counter/"].strip() == "200"
+    assert lines["/catalog/"].strip() == "503"  # the dead alias's own page says so, no 500
     assert "pgsecret" not in result.stdout + result.stderr
 
 
