@@ -96,12 +96,19 @@ def _astra(config):
 
 
 def _cassandra_connection(options):
-    # Astra refuses ONE, and LOCAL_QUORUM reads see LOCAL_QUORUM writes. The serial
-    # consistency of lightweight transactions is set where parties runs them.
+    # Astra refuses ONE, and LOCAL_QUORUM reads see LOCAL_QUORUM writes. A default
+    # execution profile rather than `consistency`: django_cassandra_engine ignores that for
+    # a cloud (astra://) session and pops it out of settings, so a reconnect would lose it.
     from cassandra import ConsistencyLevel
+    from cassandra.cluster import EXEC_PROFILE_DEFAULT, ExecutionProfile
 
+    profile = ExecutionProfile(
+        consistency_level=ConsistencyLevel.LOCAL_QUORUM,
+        serial_consistency_level=ConsistencyLevel.LOCAL_SERIAL,
+        request_timeout=10,
+    )
     return {
-        "consistency": ConsistencyLevel.LOCAL_QUORUM,
+        "execution_profiles": {EXEC_PROFILE_DEFAULT: profile},
         "connect_timeout": options.pop("connect_timeout", 10),
     }
 

@@ -9,7 +9,11 @@ from config.databases import CASSANDRA_ENGINE, describe, redact
 def _ping(alias):
     connection = connections[alias]
     if connection.settings_dict["ENGINE"] == CASSANDRA_ENGINE:
-        connection.connection.execute("SELECT release_version FROM system.local")
+        cassandra = connection.connection
+        cassandra.session.execute("SELECT release_version FROM system.local", timeout=5)
+        keyspace = connection.settings_dict["NAME"]
+        if keyspace not in cassandra.cluster.metadata.keyspaces:
+            raise LookupError(f"keyspace {keyspace} does not exist; run manage.py migrate_all")
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from config.databases import APPS
+from config.databases import APPS, CASSANDRA_ENGINE
 
 
 def _alias(app_label):
@@ -28,4 +28,7 @@ class AppDatabaseRouter:
         return _alias(obj1._meta.app_label) == _alias(obj2._meta.app_label)
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
+        # A Cassandra alias gets its tables from sync_cassandra; SQL migrations never run there.
+        if settings.DATABASES.get(db, {}).get("ENGINE") == CASSANDRA_ENGINE:
+            return False
         return db == _alias(app_label)

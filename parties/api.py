@@ -1,3 +1,110 @@
-from ninja import Router
+"""JSON API of the party finder, mounted at /api/parties/."""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field, field_validator
+
+from parties.forms import clean_city
+from parties.models import CITY_MAX_LENGTH, NAME_MAX_LENGTH
+from parties.store import MAX_PEOPLE, InvalidChange, PartyNotFound, get_store, parse_id
 
 router = Router(tags=["parties"])
+
+
+class PartyOut(Schema):
+    id: uuid.UUID
+    city: str
+    name: str
+    date: datetime.date
+    people: int
+
+
+class PartyIn(Schema):
+    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH)
+    date: datetime.date
+    people: int = Field(0, ge=0, le=MAX_PEOPLE)
+
+    @field_validator("name")
+    @classmethod
+    def name_is_not_blank(cls, value):
+        if not value.strip():
+            raise ValueError("name cannot be blank")
+        return value.strip()
+
+
+class PeopleIn(Schema):
+    prev: int = Field(ge=0, le=MAX_PEOPLE, description="The count the client last saw")
+    delta: int = Field(description="+1 or -1")
+
+
+class PeopleOut(Schema):
+    applied: bool
+    people: int
+
+
+class Detail(Schema):
+    detail: str
+
+
+def _city(city: str) -> str:
+    if len(city) > CITY_MAX_LENGTH:
+        raise HttpError(400, f"city is longer than {CITY_MAX_LENGTH} characters.")
+    try:
+        return clean_city(city)
+    except ValidationError as exc:
+        raise HttpError(400, " ".join(exc.messages)) from None
+
+
+def _id(party_id: str) -> uuid.UUID:
+    try:
+        return parse_id(party_id)
+    except PartyNotFound as exc:
+        raise Http404(str(exc)) from None
+
+
+@router.get("/{city}/", response=list[PartyOut], summary="A city's parties, newest date first")
+def list_parties(request, city: str):
+    return get_store().in_city(_city(city))
+
+
+@router.post("/{city}/", response={201: PartyOut, 400: Detail}, summary="Create a party in a city")
+def create_party(request, city: str, payload: PartyIn):
+    return Status(201, get_store().create(city=_city(city), **payload.dict()))
+
+
+@router.get("/{city}/{party_id}/", response={200: PartyOut, 404: Detail}, summary="One party")
+def get_party(request, city: str, party_id: str):
+    try:
+        return get_store().get(city, _id(party_id))
+    except PartyNotFound as exc:
+        raise Http404(str(exc)) from None
+
+
+@router.delete("/{city}/{party_id}/", response={204: None, 404: Detail}, summary="Delete a party")
+def delete_party(request, city: str, party_id: str):
+    try:
+        get_store().delete(city, _id(party_id))
+    except PartyNotFound as exc:
+        raise Http404(str(exc)) from None
+    return Status(204, None)
+
+
+@router.post(
+    "/{city}/{party_id}/people/",
+    response={200: PeopleOut, 409: PeopleOut, 400: Detail, 404: Detail},
+    summary="Count me in (+1) or out (-1), only if the count is still `prev`",
+    description="Compare-and-set: 200 when applied; 409 with the current count when it changed first.",
+)
+def change_people(request, city: str, party_id: str, payload: PeopleIn):
+    try:
+        change = get_store().change_people(city, _id(party_id), prev=payload.prev, delta=payload.delta)
+    except PartyNotFound as exc:
+        raise Http404(str(exc)) from None
+    except InvalidChange as exc:
+        raise HttpError(400, str(exc)) from None
+    return Status(200 if change.applied else 409, change)

@@ -1,5 +1,90 @@
-from django.shortcuts import render
+"""Party finder pages: browse a city, create, view, count me in (+1/−1), delete."""
+
+from dataclasses import replace
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from parties.forms import CityForm, PartyForm, PeopleForm
+from parties.store import InvalidChange, PartyNotFound, get_store, parse_id
 
 
+@require_GET
 def index(request):
-    return render(request, "parties/index.html")
+    form = CityForm(request.GET or None)
+    if form.is_valid():
+        return redirect("parties:city", city=form.cleaned_data["city"])
+    return render(request, "parties/index.html", {"form": form})
+
+
+@require_GET
+def city(request, city):
+    parties = get_store().in_city(city)
+    return render(request, "parties/city.html", {"city": city, "parties": parties})
+
+
+@require_http_methods(["GET", "POST"])
+def new(request):
+    if request.method == "POST":
+        form = PartyForm(request.POST)
+        if form.is_valid():
+            party = get_store().create(**form.cleaned_data)
+            messages.success(request, f"{party.name} is on the map.")
+            return redirect("parties:city", city=party.city)
+    else:
+        form = PartyForm(initial={"city": request.GET.get("city", ""), "people": 0})
+    return render(request, "parties/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _party_or_404(city, party_id):
+    try:
+        return get_store().get(city, parse_id(party_id))
+    except PartyNotFound as exc:
+        raise Http404(str(exc)) from None
+
+
+@require_GET
+def detail(request, city, party_id):
+    return render(request, "parties/detail.html", {"party": _party_or_404(city, party_id)})
+
+
+@require_POST
+def people(request, city, party_id):
+    party = _party_or_404(city, party_id)
+    form = PeopleForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, party, error=form.reason(), status=400)
+    try:
+        change = get_store().change_people(city, party.id, **form.cleaned_data)
+    except PartyNotFound as exc:
+        raise Http404(str(exc)) from None
+    except InvalidChange as exc:
+        return _detail(request, party, error=str(exc), status=400)
+    if change.applied:
+        return redirect("parties:detail", city=city, party_id=party.id)
+    conflict = (
+        f"The count changed to {change.people} while you were looking "
+        f"(you saw {form.cleaned_data['prev']}); your click was not counted. Try again."
+    )
+    return _detail(request, party, people=change.people, conflict=conflict, status=409)
+
+
+def _detail(request, party, *, status, people=None, **context):
+    if people is not None:
+        party = replace(party, people=people)
+    return render(request, "parties/detail.html", {"party": party, **context}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request, city, party_id):
+    party = _party_or_404(city, party_id)
+    if request.method == "POST":
+        try:
+            get_store().delete(city, party.id)
+        except PartyNotFound as exc:
+            raise Http404(str(exc)) from None
+        messages.success(request, f"{party.name} was deleted.")
+        return redirect("parties:city", city=city)
+    return render(request, "parties/delete.html", {"party": party})

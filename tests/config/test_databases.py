@@ -97,7 +97,12 @@ def test_cassandra_takes_hosts_port_and_keyspace_and_connects_lazily():
     assert (config["HOST"], config["NAME"]) == ("10.0.0.1,10.0.0.2", "parties")
     connection = config["OPTIONS"]["connection"]
     assert connection["port"] == 9042 and connection["lazy_connect"] is True
-    assert connection["consistency"].__class__.__name__ == "int"
+    from cassandra import ConsistencyLevel
+    from cassandra.cluster import EXEC_PROFILE_DEFAULT
+
+    profile = connection["execution_profiles"][EXEC_PROFILE_DEFAULT]
+    assert profile.consistency_level == ConsistencyLevel.LOCAL_QUORUM
+    assert profile.serial_consistency_level == ConsistencyLevel.LOCAL_SERIAL
     assert "cloud" not in connection
 
 

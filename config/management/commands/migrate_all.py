@@ -21,4 +21,6 @@ class Command(BaseCommand):
             if verbosity >= 1:
                 self.stdout.write(self.style.MIGRATE_HEADING(f"{alias}: {command} --database {alias}"))
             if not dry_run:
-                call_command(command, database=alias, verbosity=verbosity, interactive=False)
+                # sync_cassandra refuses options it does not know, such as interactive.
+                extra = {} if cassandra else {"interactive": False}
+                call_command(command, database=alias, verbosity=verbosity, **extra)

@@ -1,0 +1,92 @@
+"""The Cassandra/Astra implementation of the party store (see parties.store).
+
+Every statement names the partition (city), so none needs ALLOW FILTERING. Reads and
+writes run at LOCAL_QUORUM (Astra refuses ONE); the compare-and-set is a lightweight
+transaction whose Paxos round runs at LOCAL_SERIAL.
+"""
+
+from cassandra import ConsistencyLevel
+from cassandra.cqlengine.query import ModelQuerySet
+from django.db import connections
+
+from parties.cassandra_models import PartyByCity
+from parties.store import Change, PartyNotFound, PartyRecord, new_count, newest_first
+
+CONSISTENCY = ConsistencyLevel.LOCAL_QUORUM
+SERIAL_CONSISTENCY = ConsistencyLevel.LOCAL_SERIAL
+CAS = "UPDATE {table} SET people = ? WHERE city = ? AND id = ? IF people = ?"
+
+
+class CassandraStore:
+    vendor = "cassandra"
+
+    def __init__(self, alias: str):
+        self.alias = alias
+
+    def _rows(self, **key):
+        # cqlengine's own queryset: django_cassandra_engine's adds ALLOW FILTERING to all.
+        return ModelQuerySet(PartyByCity).filter(**key).consistency(CONSISTENCY)
+
+    def in_city(self, city):
+        return newest_first(_record(row) for row in self._rows(city=city))
+
+    def get(self, city, party_id):
+        rows = list(self._rows(city=city, id=party_id))
+        if not rows:
+            raise PartyNotFound(f"No party {party_id} in {city}.")
+        return _record(rows[0])
+
+    def create(self, *, city, name, date, people):
+        row = PartyByCity(city=city, name=name, date=date, people=people)
+        row.consistency(CONSISTENCY).save()
+        return _record(row)
+
+    def delete(self, city, party_id):
+        self.get(city, party_id)
+        self._rows(city=city, id=party_id).delete()
+
+    def change_people(self, city, party_id, *, prev, delta):
+        after = new_count(prev, delta)
+        result = self._session().execute(self._statement(), (after, city, party_id, prev))
+        row = _as_dict(result.one())
+        if row.get("[applied]"):
+            return Change(applied=True, people=after)
+        # Not applied: Cassandra returns the current value of the column it compared,
+        # or nothing beside [applied] when the row does not exist at all.
+        if row.get("people") is None:
+            raise PartyNotFound(f"No party {party_id} in {city}.")
+        return Change(applied=False, people=row["people"])
+
+    def _session(self):
+        return connections[self.alias].connection.session
+
+    def _statement(self):
+        table = PartyByCity.column_family_name(include_keyspace=True)
+        key = (id(self._session()), table)
+        if key not in _prepared:
+            statement = self._session().prepare(CAS.format(table=table))
+            statement.consistency_level = CONSISTENCY
+            statement.serial_consistency_level = SERIAL_CONSISTENCY
+            _prepared[key] = statement
+        return _prepared[key]
+
+
+# Prepared once per session and table: preparing is a round trip to every node.
+_prepared: dict = {}
+
+
+def _as_dict(row) -> dict:
+    if row is None:
+        return {}
+    if isinstance(row, dict):
+        return row
+    return row._asdict() if hasattr(row, "_asdict") else dict(zip(row._fields, row, strict=True))
+
+
+def _record(row) -> PartyRecord:
+    return PartyRecord(id=row.id, city=row.city, name=row.name, date=_date(row.date), people=row.people)
+
+
+def _date(value):
+    # cqlengine hands back cassandra.util.Date for a date column.
+    return value.date() if hasattr(value, "date") and callable(value.date) else value

@@ -1,0 +1,61 @@
+from django import forms
+
+from parties.models import CITY_MAX_LENGTH, NAME_MAX_LENGTH
+from parties.store import MAX_PEOPLE
+
+
+def clean_city(value: str) -> str:
+    city = " ".join(value.split())
+    if not city:
+        raise forms.ValidationError("Name a city.")
+    if "/" in city:
+        raise forms.ValidationError("A city name cannot contain “/”.")
+    return city
+
+
+class CityForm(forms.Form):
+    city = forms.CharField(max_length=CITY_MAX_LENGTH)
+
+    def clean_city(self):
+        return clean_city(self.cleaned_data["city"])
+
+
+class PartyForm(forms.Form):
+    city = forms.CharField(max_length=CITY_MAX_LENGTH)
+    name = forms.CharField(max_length=NAME_MAX_LENGTH)
+    date = forms.DateField(
+        input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    people = forms.IntegerField(min_value=0, max_value=MAX_PEOPLE, initial=0)
+
+    def clean_city(self):
+        return clean_city(self.cleaned_data["city"])
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Name the party.")
+        return name
+
+
+class PeopleForm(forms.Form):
+    """One +1 or −1 click, with the count the page showed when it was clicked."""
+
+    prev = forms.IntegerField(min_value=0, max_value=MAX_PEOPLE)
+    delta = forms.IntegerField()
+
+    def clean_delta(self):
+        delta = self.cleaned_data["delta"]
+        if delta not in (1, -1):
+            raise forms.ValidationError(f"delta must be +1 or -1, not {delta}.")
+        return delta
+
+    def clean(self):
+        data = super().clean()
+        if data.get("prev") == 0 and data.get("delta") == -1:
+            raise forms.ValidationError("The count cannot go below 0.")
+        return data
+
+    def reason(self) -> str:
+        return " ".join(str(e) for errors in self.errors.values() for e in errors)

@@ -1,0 +1,136 @@
+"""Where parties live: one small interface, an SQL and a Cassandra implementation.
+
+`get_store()` picks the implementation from the engine of the alias the router gives
+parties, so views and the API never know which database serves them.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from django.db import connections, router
+
+from config.databases import CASSANDRA_ENGINE
+from parties.models import Party
+
+# Cassandra's int is 32-bit; the same ceiling on SQL keeps both stores alike.
+MAX_PEOPLE = 2**31 - 1
+
+
+class PartyNotFound(LookupError):
+    """No party with this id in this city."""
+
+
+class InvalidChange(ValueError):
+    """A people change that can never apply (its message is the reason)."""
+
+
+@dataclass(frozen=True)
+class PartyRecord:
+    id: uuid.UUID
+    city: str
+    name: str
+    date: date
+    people: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """The outcome of a compare-and-set: `people` is the count after it (applied) or
+    the count someone else left there (not applied)."""
+
+    applied: bool
+    people: int
+
+
+class PartyStore(Protocol):
+    vendor: str
+
+    def in_city(self, city: str) -> list[PartyRecord]: ...
+
+    def get(self, city: str, party_id: uuid.UUID) -> PartyRecord: ...
+
+    def create(self, *, city: str, name: str, date: date, people: int) -> PartyRecord: ...
+
+    def delete(self, city: str, party_id: uuid.UUID) -> None: ...
+
+    def change_people(self, city: str, party_id: uuid.UUID, *, prev: int, delta: int) -> Change: ...
+
+
+def new_count(prev: int, delta: int) -> int:
+    """The count `delta` turns `prev` into, or InvalidChange saying why it never could."""
+    if delta not in (1, -1):
+        raise InvalidChange(f"delta must be +1 or -1, not {delta}.")
+    if prev < 0:
+        raise InvalidChange(f"prev must be 0 or more, not {prev}.")
+    if prev + delta < 0:
+        raise InvalidChange("The count cannot go below 0.")
+    if prev + delta > MAX_PEOPLE:
+        raise InvalidChange(f"The count cannot go above {MAX_PEOPLE}.")
+    return prev + delta
+
+
+def newest_first(records):
+    return sorted(records, key=lambda p: (-p.date.toordinal(), p.name, str(p.id)))
+
+
+def parse_id(raw) -> uuid.UUID:
+    """The UUID in `raw`, or PartyNotFound: a malformed id names no party."""
+    if isinstance(raw, uuid.UUID):
+        return raw
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        raise PartyNotFound(f"{raw!r} is not a party id.") from None
+
+
+class SqlStore:
+    """Party rows through the Django ORM on whichever relational alias serves parties."""
+
+    def __init__(self, alias: str):
+        self.alias = alias
+        self.vendor = connections[alias].vendor
+
+    @property
+    def _parties(self):
+        return Party.objects.using(self.alias)
+
+    def in_city(self, city):
+        return [_record(p) for p in self._parties.filter(city=city).order_by("-date", "name", "id")]
+
+    def get(self, city, party_id):
+        party = self._parties.filter(city=city, id=party_id).first()
+        if party is None:
+            raise PartyNotFound(f"No party {party_id} in {city}.")
+        return _record(party)
+
+    def create(self, *, city, name, date, people):
+        return _record(self._parties.create(city=city, name=name, date=date, people=people))
+
+    def delete(self, city, party_id):
+        deleted, _ = self._parties.filter(city=city, id=party_id).delete()
+        if not deleted:
+            raise PartyNotFound(f"No party {party_id} in {city}.")
+
+    def change_people(self, city, party_id, *, prev, delta):
+        after = new_count(prev, delta)
+        # One conditional UPDATE: the database applies it only while the row still
+        # holds `prev`, so of many writers holding the same `prev` exactly one wins.
+        changed = self._parties.filter(city=city, id=party_id, people=prev).update(people=after)
+        if changed == 1:
+            return Change(applied=True, people=after)
+        return Change(applied=False, people=self.get(city, party_id).people)
+
+
+def _record(party) -> PartyRecord:
+    return PartyRecord(id=party.id, city=party.city, name=party.name, date=party.date, people=party.people)
+
+
+def get_store() -> PartyStore:
+    alias = router.db_for_write(Party)
+    if connections[alias].settings_dict["ENGINE"] == CASSANDRA_ENGINE:
+        from parties.cassandra_store import CassandraStore
+
+        return CassandraStore(alias)
+    return SqlStore(alias)

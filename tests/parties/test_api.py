@@ -1,0 +1,108 @@
+"""/api/parties/, on whichever store serves parties."""
+
+import uuid
+
+import pytest
+
+pytestmark = [pytest.mark.django_db(databases="__all__"), pytest.mark.cassandra]
+
+
+def api(city, *rest):
+    return "/".join(["/api/parties", city, *map(str, rest)]) + "/"
+
+
+def test_create_returns_201_with_the_party_and_list_shows_it_newest_first(client, city):
+    first = client.post(
+        api(city), {"name": "A", "date": "2025-01-01", "people": 2}, content_type="application/json"
+    )
+    second = client.post(api(city), {"name": "B", "date": "2025-02-01"}, content_type="application/json")
+
+    assert first.status_code == 201
+    body = first.json()
+    assert uuid.UUID(body["id"])
+    assert body | {"id": None} == {"id": None, "city": city, "name": "A", "date": "2025-01-01", "people": 2}
+    assert second.json()["people"] == 0
+    listed = client.get(api(city)).json()
+    assert [p["name"] for p in listed] == ["B", "A"]
+
+
+def test_get_and_delete_a_party(client, make_party):
+    party = make_party(name="Gone soon")
+
+    got = client.get(api(party.city, party.id))
+    assert got.status_code == 200
+    assert got.json()["name"] == "Gone soon"
+
+    deleted = client.delete(api(party.city, party.id))
+    assert deleted.status_code == 204
+    assert client.get(api(party.city, party.id)).status_code == 404
+    assert client.delete(api(party.city, party.id)).status_code == 404
+
+
+@pytest.mark.parametrize("party_id", ["not-a-uuid", str(uuid.uuid4())])
+def test_unknown_or_malformed_ids_are_a_json_404(client, city, party_id):
+    for response in (
+        client.get(api(city, party_id)),
+        client.delete(api(city, party_id)),
+        client.post(api(city, party_id, "people"), {"prev": 0, "delta": 1}, content_type="application/json"),
+    ):
+        assert response.status_code == 404
+        assert "detail" in response.json()
+
+
+def test_count_me_in_is_a_compare_and_set(client, store, make_party):
+    party = make_party(people=5)
+    url = api(party.city, party.id, "people")
+
+    applied = client.post(url, {"prev": 5, "delta": 1}, content_type="application/json")
+    stale = client.post(url, {"prev": 5, "delta": -1}, content_type="application/json")
+
+    assert (applied.status_code, applied.json()) == (200, {"applied": True, "people": 6})
+    assert (stale.status_code, stale.json()) == (409, {"applied": False, "people": 6})
+    assert store.get(party.city, party.id).people == 6
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "detail"),
+    [
+        ({"prev": 5, "delta": 2}, 400, "delta must be +1 or -1, not 2."),
+        ({"prev": 5, "delta": -2}, 400, "delta must be +1 or -1, not -2."),
+        ({"prev": 0, "delta": -1}, 400, "The count cannot go below 0."),
+        ({"prev": -1, "delta": 1}, 422, "prev"),
+        ({"prev": 5}, 422, "delta"),
+        ({"prev": "five", "delta": 1}, 422, "prev"),
+    ],
+)
+def test_bad_changes_are_4xx_with_a_reason_and_change_nothing(
+    client, store, make_party, body, status, detail
+):
+    party = make_party(people=5)
+
+    response = client.post(api(party.city, party.id, "people"), body, content_type="application/json")
+
+    assert response.status_code == status
+    assert detail in response.json()["detail"]
+    assert store.get(party.city, party.id).people == 5
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "X", "date": "2025-13-01"},
+        {"name": "", "date": "2025-01-01"},
+        {"name": "  ", "date": "2025-01-01"},
+        {"name": "X", "date": "2025-01-01", "people": -1},
+        {"date": "2025-01-01"},
+        {"name": "X" * 201, "date": "2025-01-01"},
+    ],
+)
+def test_bad_parties_are_422_and_store_nothing(client, store, city, body):
+    response = client.post(api(city), body, content_type="application/json")
+
+    assert response.status_code == 422
+    assert response.json()["errors"]
+    assert store.in_city(city) == []
+
+
+def test_a_city_with_a_slash_cannot_be_named_in_a_path(client):
+    assert client.get("/api/parties/a/b/c/d/").status_code == 404
