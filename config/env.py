@@ -15,7 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env", override=False)
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
-FALSE_VALUES = {"0", "false", "no", "off", ""}
+FALSE_VALUES = {"0", "false", "no", "off"}
 
 
 def get(name: str, default: str | None = None) -> str | None:
@@ -25,14 +25,14 @@ def get(name: str, default: str | None = None) -> str | None:
 
 def get_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
-    if raw is None:
+    if raw is None or raw.strip() == "":
         return default
     value = raw.strip().lower()
     if value in TRUE_VALUES:
         return True
     if value in FALSE_VALUES:
         return False
-    allowed = ", ".join(sorted(TRUE_VALUES | FALSE_VALUES - {""}))
+    allowed = ", ".join(sorted(TRUE_VALUES | FALSE_VALUES))
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use one of: {allowed}.")
 
 

@@ -1,19 +1,24 @@
 """Run manage.py in a fresh process, for behaviour that is decided when settings load."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE_VARIABLES = ("DATABASE_URL", "TRIPS_DATABASE_URL", "BANK_DATABASE_URL",
-                      "PARTIES_DATABASE_URL", "CATALOG_DATABASE_URL", "COUNTER_DATABASE_URL")
+SETTINGS_VARIABLES = re.findall(
+    r"^#? ?([A-Z][A-Z_]+)=", (ROOT / ".env.example").read_text(), flags=re.MULTILINE
+)
 
 
 def clean_environment(**overrides):
-    """The current environment without any database or Django variables, plus `overrides`."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in DATABASE_VARIABLES and not k.startswith("DJANGO_")}
+    """The current environment with every variable the settings read blanked, plus `overrides`.
+
+    Blank rather than removed: a variable that is set, even to "", wins over a developer's
+    .env, and the settings read "" as unset. DEBUG is off unless an override turns it on.
+    """
+    env = {**os.environ, **dict.fromkeys(SETTINGS_VARIABLES, ""), "DJANGO_DEBUG": "false"}
     env.update(overrides)
     return env
 
