@@ -68,10 +68,13 @@ def test_the_dotenv_file_is_read_from_the_project_root_and_real_variables_win(tm
     (project / ".env").write_text(f"DJANGO_DEBUG=true\nCOUNTER_DATABASE_URL=sqlite:///{tmp_path}/dotenv.db\n")
     code = "from django.conf import settings; print(settings.DATABASES['counter']['NAME'], settings.DEBUG)"
 
-    def run(**env):
+    def run(**overrides):
+        env = clean_environment(**overrides)
+        for name in {"DJANGO_DEBUG", "COUNTER_DATABASE_URL"} - set(overrides):
+            del env[name]  # absent, so the .env file may set them
         return subprocess.run(
             [sys.executable, str(project / "manage.py"), "shell", "-v0", "-c", code],
-            env=clean_environment(**env), cwd=tmp_path, capture_output=True, text=True, timeout=60,
+            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
         )
 
     from_file, overridden = run(), run(COUNTER_DATABASE_URL=f"sqlite:///{tmp_path}/env.db")
