@@ -25,6 +25,12 @@ else:
 CSRF_TRUSTED_ORIGINS = env.get_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 DATABASES = build_databases()
+if DEBUG:
+    # runserver handles each request in a new thread, so a kept connection is never
+    # reused; it would only pile up idle server connections (see Django's docs on
+    # persistent connections). Production servers keep them.
+    for database in DATABASES.values():
+        database["CONN_MAX_AGE"] = 0
 DATABASE_ROUTERS = ["config.routers.AppDatabaseRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
