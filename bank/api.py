@@ -1,3 +1,189 @@
-from ninja import Router
+"""The CockroachDB tutorial's endpoints, mounted at /api/bank/ (see config.api).
+
+Writes go through bank.services, each in one retried transaction; reads are plain queries.
+"""
+
+import functools
+from uuid import UUID
+
+from django.conf import settings
+from django.http import Http404, JsonResponse
+from ninja import Router, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from bank import services
+from bank.models import Account, Customer, Order, Product, Transfer
+from bank.retry import RetriesExhausted, bank_alias
+from bank.schemas import (
+    AccountIn,
+    AccountOut,
+    CustomerIn,
+    CustomerOut,
+    Detail,
+    LedgerEntry,
+    OrderIn,
+    OrderOut,
+    Ping,
+    ProductIn,
+    ProductOut,
+    TransferIn,
+    TransferOut,
+)
+from config.databases import describe
 
 router = Router(tags=["bank"])
+
+ERRORS = {400: Detail, 404: Detail, 409: Detail, 503: Detail}
+PAGE = {"max_limit": 100}
+
+
+def exhausted_response(exc: RetriesExhausted) -> JsonResponse:
+    body = {"detail": f"The bank is busy: this write met a conflicting one {exc.attempts} times "
+                      f"in a row. Nothing was changed; try again in {exc.retry_after} s."}
+    return JsonResponse(body, status=503, headers={"Retry-After": str(exc.retry_after)})
+
+
+def answers_errors(view):
+    """A BankError becomes its JSON status; exhausted retries a 503 with Retry-After."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except services.BankError as exc:
+            raise HttpError(exc.status, str(exc)) from exc
+        except RetriesExhausted as exc:
+            return exhausted_response(exc)
+
+    return wrapper
+
+
+def _get_or_404(queryset, pk, what):
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404(f"No {what} with id {pk}.")
+    return obj
+
+
+@router.get("/ping/", response=Ping, summary="Which engine the bank runs on")
+def ping(request):
+    return {"status": "ok", "engine": describe(settings.DATABASES[bank_alias()])["vendor"]}
+
+
+# --- customers ----------------------------------------------------------------------
+
+
+@router.get("/customer/", response=list[CustomerOut], summary="Customers by name")
+@paginate(LimitOffsetPagination, **PAGE)
+def list_customers(request):
+    return Customer.objects.all()
+
+
+@router.post("/customer/", response={201: CustomerOut, **ERRORS}, summary="Add a customer")
+@answers_errors
+def create_customer(request, payload: CustomerIn):
+    return Status(201, services.create_customer(payload.name))
+
+
+@router.get("/customer/{id}/", response={200: CustomerOut, 404: Detail}, summary="One customer")
+def get_customer(request, id: UUID):
+    return _get_or_404(Customer.objects.all(), id, "customer")
+
+
+@router.delete("/customer/{id}/", response={204: None, **ERRORS},
+               summary="Delete a customer without orders or accounts")
+@answers_errors
+def delete_customer(request, id: UUID):
+    services.delete(Customer, id, "customer")
+    return Status(204, None)
+
+
+# --- products -----------------------------------------------------------------------
+
+
+@router.get("/product/", response=list[ProductOut], summary="Products by name")
+@paginate(LimitOffsetPagination, **PAGE)
+def list_products(request):
+    return Product.objects.all()
+
+
+@router.post("/product/", response={201: ProductOut, **ERRORS}, summary="Add a product")
+@answers_errors
+def create_product(request, payload: ProductIn):
+    return Status(201, services.create_product(payload.name, payload.price))
+
+
+@router.get("/product/{id}/", response={200: ProductOut, 404: Detail}, summary="One product")
+def get_product(request, id: UUID):
+    return _get_or_404(Product.objects.all(), id, "product")
+
+
+@router.delete("/product/{id}/", response={204: None, **ERRORS}, summary="Delete a product never ordered")
+@answers_errors
+def delete_product(request, id: UUID):
+    services.delete(Product, id, "product")
+    return Status(204, None)
+
+
+# --- orders -------------------------------------------------------------------------
+
+ORDERS = Order.objects.select_related("customer").prefetch_related("products")
+
+
+@router.get("/order/", response=list[OrderOut], summary="Orders, newest first")
+@paginate(LimitOffsetPagination, **PAGE)
+def list_orders(request):
+    return ORDERS.all()
+
+
+@router.post("/order/", response={201: OrderOut, **ERRORS},
+             summary="Place an order; the server computes the subtotal")
+@answers_errors
+def create_order(request, payload: OrderIn):
+    order = services.create_order(payload.customer.id, [p.id for p in payload.products], payload.subtotal)
+    return Status(201, ORDERS.get(pk=order.pk))
+
+
+@router.get("/order/{id}/", response={200: OrderOut, 404: Detail}, summary="One order with its products")
+def get_order(request, id: UUID):
+    return _get_or_404(ORDERS.all(), id, "order")
+
+
+# --- accounts and transfers ---------------------------------------------------------
+
+
+@router.get("/account/", response=list[AccountOut], summary="Accounts, oldest first")
+@paginate(LimitOffsetPagination, **PAGE)
+def list_accounts(request):
+    return Account.objects.all()
+
+
+@router.post("/account/", response={201: AccountOut, **ERRORS}, summary="Open an account")
+@answers_errors
+def open_account(request, payload: AccountIn):
+    return Status(201, services.open_account(payload.customer, payload.balance))
+
+
+@router.get("/account/{id}/", response={200: AccountOut, 404: Detail}, summary="One account")
+def get_account(request, id: UUID):
+    return _get_or_404(Account.objects.all(), id, "account")
+
+
+@router.get("/transfer/", response=list[LedgerEntry], by_alias=True, summary="The ledger, newest first")
+@paginate(LimitOffsetPagination, **PAGE)
+def list_transfers(request):
+    return Transfer.objects.all()
+
+
+@router.post("/transfer/", response={201: TransferOut, **ERRORS}, by_alias=True,
+             summary="Move money between two accounts")
+@answers_errors
+def transfer(request, payload: TransferIn):
+    result = services.transfer(payload.source, payload.destination, payload.amount)
+    record = result.transfer
+    return Status(201, {
+        "id": record.id, "amount": record.amount, "created_at": record.created_at,
+        "source": {"id": record.source_id, "balance": result.source_balance},
+        "destination": {"id": record.destination_id, "balance": result.destination_balance},
+    })

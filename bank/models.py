@@ -1,0 +1,102 @@
+"""The CockroachDB tutorial's customers, products and orders, plus accounts and a ledger.
+
+UUID primary keys, as in CockroachDB's current example: random keys spread writes across
+ranges, and they survive JSON unlike 64-bit `unique_rowid()` integers.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class Customer(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=250)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Product(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=250)
+    price = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.CheckConstraint(condition=Q(price__gt=0), name="bank_product_price_positive")]
+
+    def __str__(self):
+        return f"{self.name} ({self.price})"
+
+
+class Order(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # PROTECT: deleting a customer must not silently erase their order history.
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    products = models.ManyToManyField(Product, through="OrderItem", related_name="orders")
+    subtotal = models.DecimalField(**MONEY)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(subtotal__gte=0), name="bank_order_subtotal_nonneg"),
+        ]
+
+    def __str__(self):
+        return f"Order {self.id} for {self.customer_id}: {self.subtotal}"
+
+
+class OrderItem(models.Model):
+    # An explicit through table so a product that was ordered cannot be deleted, which
+    # would change what an order contains without changing its subtotal.
+    order = models.ForeignKey(Order, on_delete=models.CASCADE)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["order", "product"], name="bank_orderitem_unique")]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.product_id}"
+
+
+class Account(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="accounts")
+    balance = models.DecimalField(**MONEY, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # The last line of defence: whatever the code does, the database refuses an overdraft.
+            models.CheckConstraint(condition=Q(balance__gte=0), name="bank_account_balance_nonneg"),
+        ]
+
+    def __str__(self):
+        return f"Account {self.id} ({self.balance})"
+
+
+class Transfer(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    source = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="outgoing")
+    destination = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="incoming")
+    amount = models.DecimalField(**MONEY)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="bank_transfer_amount_positive"),
+            models.CheckConstraint(condition=~Q(source=F("destination")), name="bank_transfer_two_accounts"),
+        ]
+
+    def __str__(self):
+        return f"{self.amount} from {self.source_id} to {self.destination_id}"

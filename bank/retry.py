@@ -1,0 +1,152 @@
+"""Run a whole transaction again when the database says it could not serialize it.
+
+CockroachDB (always) and PostgreSQL at SERIALIZABLE abort one of two conflicting
+transactions with SQLSTATE 40001 and expect the client to run it again from BEGIN. So
+the helper owns the `atomic()` block: retrying a statement inside a transaction that the
+database has already aborted can never work. The tutorial's decorator got this wrong in
+each of its versions (it caught the wrong exception, or returned None when it gave up).
+"""
+
+import functools
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connections, router, transaction
+
+logger = logging.getLogger(__name__)
+
+SERIALIZATION_FAILURE = "40001"
+
+
+class RetriesExhausted(Exception):
+    """Every attempt met a serialization failure; the client should try again later."""
+
+    def __init__(self, attempts: int, retry_after: int):
+        super().__init__(f"gave up after {attempts} attempts, each aborted by a serialization failure")
+        self.attempts = attempts
+        self.retry_after = retry_after
+
+
+@dataclass
+class Stats:
+    """Process-wide counters, read by the benchmark and the tests."""
+
+    retries: int = 0
+    exhausted: int = 0
+
+    def __post_init__(self):
+        self._lock = threading.Lock()
+
+    def add(self, retries=0, exhausted=0):
+        with self._lock:
+            self.retries += retries
+            self.exhausted += exhausted
+
+    def reset(self):
+        with self._lock:
+            self.retries = self.exhausted = 0
+
+
+stats = Stats()
+
+
+def is_serialization_failure(exc: BaseException | None) -> bool:
+    """Is there a 40001 anywhere in the exception's __cause__/__context__ chain?
+
+    Django wraps the driver's error (psycopg2 puts the SQLSTATE in `.pgcode`, psycopg 3 in
+    `.sqlstate`) and raises the wrapper `from` it.
+    """
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        code = getattr(current, "pgcode", None) or getattr(current, "sqlstate", None)
+        if code == SERIALIZATION_FAILURE:
+            return True
+        pending += [current.__cause__, current.__context__]
+    return False
+
+
+def backoff_delay(attempt: int, base: float, cap: float, rand=None) -> float:
+    """Full jitter: uniform in [0, min(cap, base * 2**(attempt-1))] (AWS architecture blog)."""
+    return (rand or random.random)() * min(cap, base * 2 ** (attempt - 1))
+
+
+def bank_alias() -> str:
+    return router.db_for_write(apps.get_model("bank", "Account"))
+
+
+def run_in_transaction(fn, *args, using=None, attempts=None, sleep=time.sleep, **kwargs):
+    """`fn(*args, **kwargs)` inside `atomic()`, run again on 40001 with capped backoff.
+
+    Inside an outer transaction (a caller's atomic block, a test case) it runs once: only
+    the owner of the outermost transaction can retry it.
+    """
+    using = using or bank_alias()
+    attempts = attempts or settings.BANK_RETRY_ATTEMPTS
+    connection = connections[using]
+    if connection.in_atomic_block:
+        with transaction.atomic(using=using):
+            return fn(*args, **kwargs)
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic(using=using):
+                _make_serializable(connection)
+                return fn(*args, **kwargs)
+        except Exception as exc:
+            if not is_serialization_failure(exc):
+                raise
+            if attempt == attempts:
+                stats.add(exhausted=1)
+                logger.error("%s: serialization failure on attempt %d of %d; giving up",
+                             _name(fn), attempt, attempts)
+                raise RetriesExhausted(attempts, retry_after=_retry_after()) from exc
+            delay = backoff_delay(attempt, settings.BANK_RETRY_BASE_DELAY, settings.BANK_RETRY_MAX_DELAY)
+            stats.add(retries=1)
+            logger.warning("%s: serialization failure (40001) on attempt %d of %d; retrying in %.1f ms",
+                           _name(fn), attempt, attempts, delay * 1000)
+            sleep(delay)
+    raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+
+def retrying(fn):
+    """Decorator form of `run_in_transaction` on the bank's alias."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return run_in_transaction(fn, *args, **kwargs)
+
+    return wrapper
+
+
+def uses_table_fence(connection) -> bool:
+    """PostgreSQL (not CockroachDB): see services.transfer for why."""
+    return connection.vendor == "postgresql" and connection.settings_dict["ENGINE"] != "django_cockroachdb"
+
+
+def _make_serializable(connection):
+    # The bank alias is SERIALIZABLE through its connection options (config.databases);
+    # when the bank shares a PostgreSQL `default` it is not, so ask per transaction.
+    # SET TRANSACTION takes no snapshot, so it must be (and is) the first statement.
+    if not uses_table_fence(connection):
+        return
+    from psycopg2.extensions import ISOLATION_LEVEL_SERIALIZABLE
+
+    if connection.settings_dict["OPTIONS"].get("isolation_level") != ISOLATION_LEVEL_SERIALIZABLE:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
+
+
+def _retry_after() -> int:
+    return max(1, round(settings.BANK_RETRY_MAX_DELAY * 2))
+
+
+def _name(fn) -> str:
+    return getattr(fn, "__qualname__", repr(fn))

@@ -1,0 +1,208 @@
+"""Every write the bank makes, each one transaction run by the retry helper.
+
+Errors a client can fix are `BankError`s carrying the HTTP status the API answers with.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from django.db import connections
+from django.db.models.deletion import ProtectedError
+from django.utils.timezone import now
+
+from bank.models import Account, Customer, Order, Product, Transfer
+from bank.retry import bank_alias, run_in_transaction, uses_table_fence
+
+
+class BankError(Exception):
+    status = 400
+
+
+class Invalid(BankError):
+    status = 400
+
+
+class NotFound(BankError):
+    status = 404
+
+
+class Conflict(BankError):
+    status = 409
+
+
+@dataclass(frozen=True)
+class TransferResult:
+    transfer: Transfer
+    source_balance: Decimal
+    destination_balance: Decimal
+
+
+def _get(model, pk, what):
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(f"No {what} with id {pk}.")
+    return obj
+
+
+CENT = Decimal("0.01")
+
+
+def _uuid(value, what: str) -> UUID:
+    # Callers outside the API may pass strings; compare like with like.
+    try:
+        return value if isinstance(value, UUID) else UUID(str(value))
+    except ValueError:
+        raise Invalid(f"{what} is not a valid id: {value!r}.") from None
+
+
+def _positive(value: Decimal, what: str) -> Decimal:
+    if value <= 0:
+        raise Invalid(f"{what} must be greater than zero, not {value}.")
+    return value.quantize(CENT)
+
+
+# --- customers and products ---------------------------------------------------------
+
+
+def create_customer(name: str) -> Customer:
+    if not name.strip():
+        raise Invalid("name must not be blank.")
+    return run_in_transaction(Customer.objects.create, name=name.strip())
+
+
+def create_product(name: str, price: Decimal) -> Product:
+    if not name.strip():
+        raise Invalid("name must not be blank.")
+    price = _positive(price, "price")
+    return run_in_transaction(Product.objects.create, name=name.strip(), price=price)
+
+
+def delete(model, pk: UUID, what: str) -> None:
+    def _delete():
+        obj = _get(model, pk, what)
+        try:
+            obj.delete()
+        except ProtectedError as exc:
+            kinds = sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects})
+            raise Conflict(f"{what.capitalize()} {pk} is still used by {' and '.join(kinds)}; "
+                           "it cannot be deleted.") from None
+
+    run_in_transaction(_delete)
+
+
+# --- orders -------------------------------------------------------------------------
+
+
+def create_order(customer_id: UUID, product_ids: list[UUID], subtotal: Decimal | None) -> Order:
+    """An order whose subtotal the server computes; a client's subtotal must agree with it."""
+    if not product_ids:
+        raise Invalid("An order needs at least one product.")
+    repeated = sorted({str(p) for p in product_ids if product_ids.count(p) > 1})
+    if repeated:
+        raise Invalid(f"Each product can be ordered once; listed more than once: {', '.join(repeated)}.")
+    subtotal = None if subtotal is None else subtotal.quantize(CENT)
+    return run_in_transaction(_create_order, customer_id, product_ids, subtotal)
+
+
+def _create_order(customer_id, product_ids, subtotal):
+    customer = _get(Customer, customer_id, "customer")
+    products = Product.objects.in_bulk(product_ids)
+    missing = [str(p) for p in product_ids if p not in products]
+    if missing:
+        raise NotFound(f"No product with id {', '.join(missing)}.")
+    computed = sum((p.price for p in products.values()), Decimal("0.00"))
+    if subtotal is not None and subtotal != computed:
+        raise Invalid(f"The subtotal {subtotal} does not match the sum of the product prices, {computed}.")
+    order = Order.objects.create(customer=customer, subtotal=computed)
+    order.products.set(products.values())
+    return order
+
+
+# --- accounts and transfers ---------------------------------------------------------
+
+
+def open_account(customer_id: UUID, balance: Decimal) -> Account:
+    if balance < 0:
+        raise Invalid(f"An opening balance cannot be negative ({balance}).")
+    balance = balance.quantize(CENT)
+
+    def _open():
+        return Account.objects.create(customer=_get(Customer, customer_id, "customer"), balance=balance)
+
+    return run_in_transaction(_open)
+
+
+def transfer(source_id: UUID, destination_id: UUID, amount: Decimal) -> TransferResult:
+    """Move `amount` between two accounts; all or nothing, never below zero."""
+    amount = _positive(amount, "amount")
+    source_id, destination_id = _uuid(source_id, "from"), _uuid(destination_id, "to")
+    if source_id == destination_id:
+        raise Invalid("A transfer needs two different accounts; from and to are the same.")
+    return run_in_transaction(_transfer, source_id, destination_id, amount)
+
+
+def _transfer(source_id, destination_id, amount):
+    connection = connections[bank_alias()]
+    # Everything is prepared before the first lock: the locks are held for round trips only.
+    record = Transfer(source_id=source_id, destination_id=destination_id, amount=amount, created_at=now())
+    insert = _insert_sql(connection, record)
+    balances = _lock_accounts(connection, source_id, destination_id)
+    missing = [str(pk) for pk in (source_id, destination_id) if pk not in balances]
+    if missing:
+        raise NotFound(f"No account with id {', '.join(missing)}.")
+    if balances[source_id] < amount:
+        raise Conflict(f"Insufficient funds: account {source_id} holds {balances[source_id]}, "
+                       f"the transfer needs {amount}.")
+    new = {source_id: balances[source_id] - amount, destination_id: balances[destination_id] + amount}
+    update = _update_sql(connection, new)
+    with connection.cursor() as cursor:
+        if uses_table_fence(connection):
+            # One round trip fewer while holding the fence (psycopg2 sends both at once).
+            cursor.execute(f"{update[0]}; {insert[0]}", [*update[1], *insert[1]])
+        else:
+            cursor.execute(*update)
+            cursor.execute(*insert)
+    return TransferResult(record, new[source_id], new[destination_id])
+
+
+def _lock_accounts(connection, *ids) -> dict:
+    """Lock both accounts (in primary-key order, so two transfers never wait on each
+    other in a cycle) and return their balances by id."""
+    locking = Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    if not uses_table_fence(connection):
+        return dict(locking.values_list("pk", "balance"))
+    # PostgreSQL fixes a SERIALIZABLE transaction's snapshot at its first query, so a row
+    # lock that waits for another transfer's commit ends in 40001 ("could not serialize
+    # access due to concurrent update") however the locks are ordered. LOCK TABLE takes no
+    # snapshot: queued there, a transfer's snapshot starts after the previous one committed.
+    # SHARE ROW EXCLUSIVE queues account writers only, never readers. Sent together with
+    # the SELECT, in one round trip; psycopg2 returns uuid and numeric as UUID and Decimal.
+    table = connection.ops.quote_name(Account._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE; "  # noqa: S608 - quoted model table
+            f"SELECT id, balance FROM {table} WHERE id IN (%s, %s) ORDER BY id FOR UPDATE",
+            ids,
+        )
+        return dict(cursor.fetchall())
+
+
+def _update_sql(connection, new: dict) -> tuple[str, list]:
+    table = connection.ops.quote_name(Account._meta.db_table)
+    (first, first_balance), (second, second_balance) = new.items()
+    pk, balance = Account._meta.pk, Account._meta.get_field("balance")
+    ids = [pk.get_db_prep_value(first, connection), pk.get_db_prep_value(second, connection)]
+    balances = [balance.get_db_prep_save(first_balance, connection),
+                balance.get_db_prep_save(second_balance, connection)]
+    sql = f"UPDATE {table} SET balance = CASE WHEN id = %s THEN %s ELSE %s END WHERE id IN (%s, %s)"  # noqa: S608
+    return sql, [ids[0], *balances, *ids]
+
+
+def _insert_sql(connection, record: Transfer) -> tuple[str, list]:
+    fields = [f for f in Transfer._meta.concrete_fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = [f.get_db_prep_save(getattr(record, f.attname), connection) for f in fields]
+    table = connection.ops.quote_name(Transfer._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values  # noqa: S608 - model names

@@ -1,0 +1,187 @@
+"""Transfers per second on hot accounts, with retry and exhaustion counts.
+
+Through the service layer (default: CLIENTS worker processes, each with its own database
+connection, calling bank.services.transfer) or over HTTP against a running server
+(--url http://127.0.0.1:8000). Each client makes a bounded number of transfers.
+
+    psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE bank_bench"
+    DJANGO_DEBUG=true BANK_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bank_bench \
+        .venv/bin/python bench/bank_transfers.py --clients 16 --accounts 5 --transfers 300
+
+Over HTTP, note that `manage.py runserver` starts a thread per request and, with the
+project's CONN_MAX_AGE=600, leaves each thread's PostgreSQL connection open: at 16 clients
+it reaches max_connections within seconds. Measure HTTP against a server with pooled
+workers (or CONN_MAX_AGE=0).
+
+It migrates the bank's alias, opens ACCOUNTS fresh accounts of 1000.00 each, runs the
+clients, then checks that the money in them still sums to the start and matches the ledger.
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import sys
+import time
+import urllib.error
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+OPENING = Decimal("1000.00")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--accounts", type=int, default=5)
+    parser.add_argument("--transfers", type=int, default=300, help="per client")
+    parser.add_argument("--url", help="base URL of a running server (127.0.0.1 only); default: service layer")
+    parser.add_argument("--threads", action="store_true", help="clients as threads of this process")
+    parser.add_argument("--no-fence", action="store_true",
+                        help="skip PostgreSQL's LOCK TABLE fence, to show what it saves")
+    args = parser.parse_args()
+    if args.url and not args.url.startswith(("http://127.0.0.1", "http://localhost")):
+        parser.error("--url must point at 127.0.0.1 or localhost")
+    return args
+
+
+def setup(args):
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bank.retry import bank_alias
+
+    call_command("migrate", "bank", database=bank_alias(), verbosity=0)
+    if args.no_fence:
+        import bank.services
+
+        bank.services.uses_table_fence = lambda connection: False
+
+
+def open_accounts(count):
+    from bank.models import Account, Customer
+
+    customer = Customer.objects.create(name=f"bench {time.strftime('%H:%M:%S')}")
+    return [str(Account.objects.create(customer=customer, balance=OPENING).pk) for _ in range(count)]
+
+
+def service_client(accounts, transfers, seed):
+    from django.db import connections
+
+    from bank import services
+    from bank.retry import RetriesExhausted, stats
+
+    rng, outcome = random.Random(seed), {"ok": 0, "insufficient": 0, "exhausted": 0}
+    before = stats.retries  # per process; threads share it and run_clients counts it once
+    try:
+        for _ in range(transfers):
+            source, destination = rng.sample(accounts, 2)
+            try:
+                services.transfer(source, destination, Decimal(rng.randint(1, 20)))
+                outcome["ok"] += 1
+            except services.Conflict:
+                outcome["insufficient"] += 1
+            except RetriesExhausted:
+                outcome["exhausted"] += 1
+    finally:
+        connections.close_all()
+    return outcome | {"retries": stats.retries - before}
+
+
+def http_client(url, accounts, transfers, seed):
+    rng, outcome = random.Random(seed), {"ok": 0, "insufficient": 0, "exhausted": 0, "other": 0}
+    for _ in range(transfers):
+        source, destination = rng.sample(accounts, 2)
+        body = json.dumps({"from": source, "to": destination, "amount": rng.randint(1, 20)}).encode()
+        request = urllib.request.Request(  # noqa: S310 - http to 127.0.0.1 only
+            f"{url.rstrip('/')}/api/bank/transfer/", data=body,
+            headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - http to 127.0.0.1
+                response.read()
+                outcome["ok"] += 1
+        except urllib.error.HTTPError as exc:
+            key = {409: "insufficient", 503: "exhausted"}.get(exc.code, "other")
+            outcome[key] += 1
+    return outcome | {"retries": None}
+
+
+def run_clients(args, accounts):
+    jobs = [(accounts, args.transfers, seed) for seed in range(args.clients)]
+    target = service_client if not args.url else http_client
+    if args.url:
+        jobs = [(args.url, *job) for job in jobs]
+    from django.db import connections
+
+    connections.close_all()  # children must not share this process's connection
+    if args.threads or args.url:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from bank.retry import stats
+
+        stats.reset()
+        with ThreadPoolExecutor(args.clients) as pool:
+            results = list(pool.map(lambda job: target(*job), jobs))
+        if not args.url:
+            # The counters are per process, shared by the threads: count them once.
+            for result in results:
+                result["retries"] = 0
+            results[0]["retries"] = stats.retries
+        return results
+    with multiprocessing.get_context("fork").Pool(args.clients) as pool:
+        return pool.starmap(target, jobs)
+
+
+def verify(accounts):
+    from django.db.models import Q, Sum
+
+    from bank.models import Account, Transfer
+
+    balances = dict(Account.objects.filter(pk__in=accounts).values_list("pk", "balance"))
+    total = sum(balances.values())
+    for pk, balance in balances.items():
+        moved = Transfer.objects.filter(Q(source=pk) | Q(destination=pk)).aggregate(
+            out=Sum("amount", filter=Q(source=pk)), into=Sum("amount", filter=Q(destination=pk)))
+        expected = OPENING - (moved["out"] or 0) + (moved["into"] or 0)
+        assert balance == expected, f"account {pk}: balance {balance} but ledger says {expected}"
+    assert total == OPENING * len(accounts), f"money changed: {total}"
+    assert min(balances.values()) >= 0
+    return total
+
+
+def main():
+    args = parse_args()
+    setup(args)
+    from django.conf import settings
+
+    from bank.retry import bank_alias
+    from config.databases import describe
+
+    database = describe(settings.DATABASES[bank_alias()])
+    accounts = open_accounts(args.accounts)
+    started = time.perf_counter()
+    results = run_clients(args, accounts)
+    elapsed = time.perf_counter() - started
+    total = verify(accounts)
+    summary = {key: sum(r[key] or 0 for r in results) for key in results[0]}
+    attempted = args.clients * args.transfers
+    print(f"engine: {database['vendor']} {database['name']}  via: {args.url or 'service layer'}"
+          f"  clients: {args.clients} {'threads' if args.threads or args.url else 'processes'}"
+          f"  accounts: {args.accounts}  fence: {not args.no_fence}")
+    print(f"transfers attempted: {attempted} in {elapsed:.2f} s = {attempted / elapsed:.0f}/s; "
+          f"committed {summary['ok']} = {summary['ok'] / elapsed:.0f}/s")
+    print(f"refused for insufficient funds: {summary['insufficient']}  retries: {summary['retries']}  "
+          f"exhausted: {summary['exhausted']} ({100 * summary['exhausted'] / attempted:.2f} %)")
+    print(f"money in the accounts: {total} (unchanged; ledger matches every balance)")
+
+
+if __name__ == "__main__":
+    main()

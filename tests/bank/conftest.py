@@ -1,0 +1,38 @@
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import connections
+
+from bank.models import Account, Customer, Product
+from bank.retry import bank_alias
+
+
+def bank_vendor() -> str:
+    return connections[bank_alias()].vendor
+
+
+@pytest.fixture
+def customer():
+    return Customer.objects.create(name="Carl")
+
+
+@pytest.fixture
+def products():
+    return [Product.objects.create(name="Ice Cream", price=Decimal("123.40")),
+            Product.objects.create(name="Cheese", price=Decimal("9.95"))]
+
+
+@pytest.fixture
+def accounts(customer):
+    """Two accounts of 100.00 each."""
+    return [Account.objects.create(customer=customer, balance=Decimal("100.00")) for _ in range(2)]
+
+
+@pytest.fixture
+def post_json(client):
+    def post(url, body):
+        data = body if isinstance(body, str | bytes) else json.dumps(body)
+        return client.post(url, data, content_type="application/json")
+
+    return post
