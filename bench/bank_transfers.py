@@ -4,17 +4,12 @@ Through the service layer (default: CLIENTS worker processes, each with its own 
 connection, calling bank.services.transfer) or over HTTP against a running server
 (--url http://127.0.0.1:8000). Each client makes a bounded number of transfers.
 
-    psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE bank_bench"
-    DJANGO_DEBUG=true BANK_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bank_bench \
+    BANK_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bank_bench \
         .venv/bin/python bench/bank_transfers.py --clients 16 --accounts 5 --transfers 300
 
-Over HTTP, note that `manage.py runserver` starts a thread per request and, with the
-project's CONN_MAX_AGE=600, leaves each thread's PostgreSQL connection open: at 16 clients
-it reaches max_connections within seconds. Measure HTTP against a server with pooled
-workers (or CONN_MAX_AGE=0).
-
-It migrates the bank's alias, opens ACCOUNTS fresh accounts of 1000.00 each, runs the
-clients, then checks that the money in them still sums to the start and matches the ledger.
+It creates the database a postgres:// BANK_DATABASE_URL names if missing, migrates the
+bank's alias, opens ACCOUNTS fresh accounts of 1000.00 each, runs the clients, then checks
+that the money in them still sums to the start and matches the ledger.
 """
 
 import argparse
@@ -53,6 +48,10 @@ def parse_args():
 
 def setup(args):
     import django
+
+    from bench.httpload import create_postgres_database
+
+    create_postgres_database(os.environ.get("BANK_DATABASE_URL", ""))
 
     django.setup()
     from django.core.management import call_command
