@@ -8,9 +8,10 @@ from uuid import UUID
 
 from django.conf import settings
 from django.http import Http404, JsonResponse
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
 
 from bank import services
 from bank.models import Account, Customer, Order, Product, Transfer
@@ -35,7 +36,19 @@ from config.databases import describe
 router = Router(tags=["bank"])
 
 ERRORS = {400: Detail, 404: Detail, 409: Detail, 503: Detail}
-PAGE = {"max_limit": 100}
+MAX_LIMIT = 100
+
+
+class Pages(LimitOffsetPagination):
+    """ninja's limit/offset with an offset the database can take: SQL OFFSET is a
+    64-bit integer, and a larger one is the client's mistake (422), not an outage (503)."""
+
+    class Input(Schema):
+        limit: int = Field(MAX_LIMIT, ge=1, description=f"At most {MAX_LIMIT} are returned")
+        offset: int = Field(0, ge=0, le=2**63 - 1)
+
+
+PAGE = {"max_limit": MAX_LIMIT}
 
 
 def exhausted_response(exc: RetriesExhausted) -> JsonResponse:
@@ -75,7 +88,7 @@ def ping(request):
 
 
 @router.get("/customer/", response=list[CustomerOut], summary="Customers by name")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pages, **PAGE)
 def list_customers(request):
     return Customer.objects.all()
 
@@ -103,7 +116,7 @@ def delete_customer(request, id: UUID):
 
 
 @router.get("/product/", response=list[ProductOut], summary="Products by name")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pages, **PAGE)
 def list_products(request):
     return Product.objects.all()
 
@@ -132,7 +145,7 @@ ORDERS = Order.objects.select_related("customer").prefetch_related("products")
 
 
 @router.get("/order/", response=list[OrderOut], summary="Orders, newest first")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pages, **PAGE)
 def list_orders(request):
     return ORDERS.all()
 
@@ -154,7 +167,7 @@ def get_order(request, id: UUID):
 
 
 @router.get("/account/", response=list[AccountOut], summary="Accounts, oldest first")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pages, **PAGE)
 def list_accounts(request):
     return Account.objects.all()
 
@@ -171,7 +184,7 @@ def get_account(request, id: UUID):
 
 
 @router.get("/transfer/", response=list[LedgerEntry], by_alias=True, summary="The ledger, newest first")
-@paginate(LimitOffsetPagination, **PAGE)
+@paginate(Pages, **PAGE)
 def list_transfers(request):
     return Transfer.objects.all()
 

@@ -18,6 +18,8 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        # The paginated list walks this order: an index serves each page without a sort.
+        indexes = [models.Index(fields=["name", "id"], name="bank_customer_name_idx")]
 
     def __str__(self):
         return self.name
@@ -30,6 +32,7 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name", "id"], name="bank_product_name_idx")]
         constraints = [models.CheckConstraint(condition=Q(price__gt=0), name="bank_product_price_positive")]
 
     def __str__(self):
@@ -75,6 +78,7 @@ class Account(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["created_at", "id"], name="bank_account_created_idx")]
         constraints = [
             # The last line of defence: whatever the code does, the database refuses an overdraft.
             models.CheckConstraint(condition=Q(balance__gte=0), name="bank_account_balance_nonneg"),

@@ -65,17 +65,22 @@ def _positive(value: Decimal, what: str) -> Decimal:
 # --- customers and products ---------------------------------------------------------
 
 
-def create_customer(name: str) -> Customer:
+def _name(name: str) -> str:
     if not name.strip():
         raise Invalid("name must not be blank.")
-    return run_in_transaction(Customer.objects.create, name=name.strip())
+    if "\x00" in name:
+        # PostgreSQL (and so CockroachDB's driver) refuses NUL in text before any SQL runs.
+        raise Invalid("name must not contain NUL characters.")
+    return name.strip()
+
+
+def create_customer(name: str) -> Customer:
+    return run_in_transaction(Customer.objects.create, name=_name(name))
 
 
 def create_product(name: str, price: Decimal) -> Product:
-    if not name.strip():
-        raise Invalid("name must not be blank.")
-    price = _positive(price, "price")
-    return run_in_transaction(Product.objects.create, name=name.strip(), price=price)
+    name, price = _name(name), _positive(price, "price")
+    return run_in_transaction(Product.objects.create, name=name, price=price)
 
 
 def delete(model, pk: UUID, what: str) -> None:

@@ -5,8 +5,10 @@ Every error is JSON with a readable `detail`; validation errors name the field.
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
@@ -44,6 +46,19 @@ def not_found(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_big(request, exc):
+    return api.create_response(request, {"detail": "The request body is too large."}, status=413)
+
+
+@csrf_exempt  # it changes nothing; a POST without the slash must see the JSON, not a CSRF page
+def unknown_endpoint(request):
+    """Any /api/ URL no endpoint matches: JSON, and it resolves, so CommonMiddleware's
+    APPEND_SLASH never redirects (or, under DEBUG, raises on) a POST that lacks the slash."""
+    hint = "" if request.path.endswith("/") else f" Did you mean {request.path}/ ?"
+    return JsonResponse({"detail": f"No endpoint at {request.path}.{hint}"}, status=404)
 
 
 @api.exception_handler(DatabaseError)

@@ -2,6 +2,7 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from config.databases import redact
@@ -28,3 +29,17 @@ class DatabaseUnavailableMiddleware:
         reason = redact(f"{type(exception).__name__}: {exception}", settings.DATABASES).splitlines()[0]
         logger.error("Database unavailable on %s: %s", request.path, reason)
         return render(request, "503.html", {"reason": reason}, status=503)
+
+
+class JsonMethodNotAllowedMiddleware:
+    """ninja answers a wrong method with a plain-text 405; the API promises JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or not request.path.startswith("/api/"):
+            return response
+        detail = f"{request.method} is not allowed here; use {response.get('Allow', 'another method')}."
+        return JsonResponse({"detail": detail}, status=405, headers={"Allow": response.get("Allow", "")})

@@ -1,14 +1,15 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from config import views
-from config.api import api
+from config.api import api, unknown_endpoint
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    re_path(r"^api/", unknown_endpoint),
     path("counter/", include("counter.urls")),
     path("trips/", include("trips.urls")),
     path("bank/", include("bank.urls")),

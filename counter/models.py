@@ -2,6 +2,7 @@ from django.db import models, router, transaction
 from django.db.models import F
 
 DEFAULT_NAME = "hello-world-button"
+NAME_MAX_LENGTH = 100
 
 
 class CounterQuerySet(models.QuerySet):
@@ -24,7 +25,7 @@ class CounterQuerySet(models.QuerySet):
 
 
 class Counter(models.Model):
-    name = models.SlugField(max_length=100, unique=True)
+    name = models.SlugField(max_length=NAME_MAX_LENGTH, unique=True)
     value = models.PositiveBigIntegerField(default=0)
 
     objects = CounterQuerySet.as_manager()

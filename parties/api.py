@@ -34,6 +34,8 @@ class PartyIn(Schema):
     def name_is_not_blank(cls, value):
         if not value.strip():
             raise ValueError("name cannot be blank")
+        if "\x00" in value:
+            raise ValueError("name cannot contain NUL characters")
         return value.strip()
 
 

@@ -3,6 +3,9 @@ from django import forms
 from parties.models import CITY_MAX_LENGTH, NAME_MAX_LENGTH
 from parties.store import MAX_PEOPLE
 
+# /parties/new/ is the form, so a city called "new" could never be browsed.
+RESERVED_CITIES = {"new"}
+
 
 def clean_city(value: str) -> str:
     city = " ".join(value.split())
@@ -10,6 +13,10 @@ def clean_city(value: str) -> str:
         raise forms.ValidationError("Name a city.")
     if "/" in city:
         raise forms.ValidationError("A city name cannot contain “/”.")
+    if "\x00" in city:
+        raise forms.ValidationError("A city name cannot contain NUL characters.")
+    if city in RESERVED_CITIES:
+        raise forms.ValidationError(f"“{city}” is reserved for the new-party form; name another city.")
     return city
 
 

@@ -68,9 +68,30 @@ def test_lists_are_ordered_and_paginated_with_limit_and_offset(client):
     assert [c["name"] for c in page["items"]] == ["Bo", "Cy"]
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=abc", "offset=-1"])
-def test_a_bad_limit_or_offset_is_a_422(client, query):
-    assert client.get(f"{API}/customer/?{query}").status_code == 422
+@pytest.mark.parametrize("query", ["limit=0", "limit=abc", "offset=-1", f"offset={2**63}", f"offset={2**64}"])
+@pytest.mark.parametrize("what", ["customer", "product", "order", "account", "transfer"])
+def test_a_bad_limit_or_offset_is_a_422(client, what, query):
+    response = client.get(f"{API}/{what}/?{query}")
+
+    assert response.status_code == 422
+    assert "offset" in detail(response) or "limit" in detail(response)
+
+
+def test_the_largest_offset_sql_takes_is_an_empty_page(client, customer):
+    page = client.get(f"{API}/customer/?offset={2**63 - 1}").json()
+
+    assert page == {"items": [], "count": 1}
+
+
+@pytest.mark.parametrize("what", ["customer", "product"])
+def test_a_name_with_a_nul_character_is_a_400_and_stores_nothing(post_json, what):
+    body = {"name": "Ca\u0000rl", **({"price": "1.00"} if what == "product" else {})}
+
+    response = post_json(f"{API}/{what}/", body)
+
+    assert response.status_code == 400
+    assert "NUL" in detail(response)
+    assert not Customer.objects.exists() and not Product.objects.exists()
 
 
 def test_deleting_a_customer_returns_204_then_404(client, customer):

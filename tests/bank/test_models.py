@@ -1,9 +1,9 @@
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 
-from bank.models import Account, Product, Transfer
+from bank.models import Account, Customer, Product, Transfer
 from bank.retry import bank_alias
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -29,3 +29,14 @@ def test_the_database_refuses_a_free_product_and_a_transfer_to_itself(accounts):
 
 def test_primary_keys_are_uuids(accounts):
     assert len(str(accounts[0].pk)) == 36
+
+
+@pytest.mark.parametrize(("model", "columns"), [
+    (Customer, ["name", "id"]), (Product, ["name", "id"]), (Account, ["created_at", "id"]),
+])
+def test_each_paginated_list_order_has_an_index_in_the_database(model, columns):
+    connection = connections[bank_alias()]
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+
+    assert any(c["index"] and c["columns"] == columns for c in constraints.values())

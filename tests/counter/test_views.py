@@ -52,3 +52,11 @@ def test_the_button_needs_the_csrf_token():
 
 def test_other_methods_are_refused(client):
     assert client.delete(reverse("counter:index")).status_code == 405
+
+
+def test_a_counter_name_longer_than_the_column_is_a_404_and_stores_nothing(client):
+    url = reverse("counter:detail", args=["a" * 101])
+
+    assert client.post(url).status_code == 404
+    assert client.get(url).status_code == 404
+    assert not Counter.objects.exists()

@@ -94,6 +94,7 @@ def test_bad_changes_are_4xx_with_a_reason_and_change_nothing(
         {"name": "X", "date": "2025-01-01", "people": -1},
         {"date": "2025-01-01"},
         {"name": "X" * 201, "date": "2025-01-01"},
+        {"name": "Nul\u0000party", "date": "2025-01-01"},
     ],
 )
 def test_bad_parties_are_422_and_store_nothing(client, store, city, body):
@@ -106,3 +107,26 @@ def test_bad_parties_are_422_and_store_nothing(client, store, city, body):
 
 def test_a_city_with_a_slash_cannot_be_named_in_a_path(client):
     assert client.get("/api/parties/a/b/c/d/").status_code == 404
+
+
+@pytest.mark.parametrize("bad_city", ["Ber\u0000lin", "new"])
+def test_a_party_cannot_be_created_in_a_city_with_nul_or_named_new(client, store, bad_city):
+    body = {"name": "X", "date": "2025-01-01"}
+
+    response = client.post(api(bad_city), body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert store.in_city(bad_city) == []
+
+
+def test_a_city_with_nul_in_the_path_is_a_json_4xx_on_every_endpoint(client, make_party):
+    party = make_party()
+    city = "Ber\u0000lin"
+
+    assert "NUL" in client.get(api(city)).json()["detail"]
+    assert client.get(api(city, party.id)).status_code == 404
+    assert client.delete(api(city, party.id)).status_code == 404
+    assert client.post(api(city, party.id, "people"), {"prev": 0, "delta": 1},
+                       content_type="application/json").status_code == 404
+    assert client.get(api(party.city, party.id)).json()["people"] == 0

@@ -74,6 +74,7 @@ def test_creating_a_party_stores_it_and_redirects_to_its_city(client, store, cit
         ("people", "lots", "Enter a whole number."),
         ("name", "   ", "This field is required."),
         ("city", "a/b", "cannot contain"),
+        ("city", "new", "reserved for the new-party form"),
     ],
 )
 def test_a_bad_field_re_renders_the_form_with_the_error_and_stores_nothing(
@@ -213,3 +214,18 @@ def test_the_whole_flow_through_links(client, city):
     party_url = re.search(r'href="(/parties/[^"]+/[0-9a-f-]{36}/)"', html).group(1)
 
     assert "Flow" in client.get(party_url).content.decode()
+
+
+def test_a_city_with_nul_in_the_url_is_an_empty_city_and_its_parties_404(client, make_party):
+    party = make_party(people=1)
+    key = {"city": "Ber\u0000lin", "party_id": party.id}
+
+    response = client.get(reverse("parties:city", kwargs={"city": key["city"]}))
+
+    assert response.status_code == 200
+    assert "Nothing turned up." in response.content.decode()
+    assert client.get(reverse("parties:detail", kwargs=key)).status_code == 404
+    assert client.get(reverse("parties:delete", kwargs=key)).status_code == 404
+    assert client.post(reverse("parties:delete", kwargs=key)).status_code == 404
+    assert client.post(reverse("parties:people", kwargs=key), {"prev": 1, "delta": 1}).status_code == 404
+    assert client.get(detail_url(party)).status_code == 200

@@ -19,6 +19,7 @@ def clean_environment(**overrides):
     .env, and the settings read "" as unset. DEBUG is off unless an override turns it on.
     """
     env = {**os.environ, **dict.fromkeys(SETTINGS_VARIABLES, ""), "DJANGO_DEBUG": "false"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser fixture for this process only
     env.update(overrides)
     return env
 
