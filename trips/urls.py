@@ -6,4 +6,6 @@ app_name = "trips"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("stations/", views.stations, name="stations"),
+    path("from/<slug:slug>/", views.station, name="station"),
 ]

@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from trips.models import LoadedFile, Station, Trip
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Trips are loaded by `manage.py load_trips`, never typed in."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Trip)
+class TripAdmin(ReadOnlyAdmin):
+    list_display = ["trip_id", "starttime", "start_station_name", "end_station_name", "tripduration",
+                    "usertype", "gender", "birth_year"]
+    search_fields = ["start_station_name", "end_station_name"]
+    list_filter = ["usertype", "gender"]
+    date_hierarchy = "starttime"
+    # Counting a million rows for every page of the changelist is the slow part.
+    show_full_result_count = False
+    list_per_page = 50
+
+
+@admin.register(LoadedFile)
+class LoadedFileAdmin(ReadOnlyAdmin):
+    list_display = ["name", "rows_loaded", "rows_skipped", "size", "loaded_at", "sha256"]
+    search_fields = ["name", "sha256"]
+
+
+@admin.register(Station)
+class StationAdmin(ReadOnlyAdmin):
+    list_display = ["name", "trips", "slug"]
+    search_fields = ["name"]

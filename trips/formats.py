@@ -1,0 +1,240 @@
+"""Citi Bike trip files, classic (2013–2020) and 2021+, as rows of Trip's columns.
+
+Rows come out as tuples in COLUMNS order with times as naive UTC strings
+("YYYY-MM-DD HH:MM:SS[.ffffff]"): Citi Bike writes New York local time without an
+offset, and the UTC offset only depends on the local date and hour, so it is looked up
+once per hour instead of once per value (the loader's hot path).
+"""
+
+import re
+from datetime import datetime
+from operator import itemgetter
+from zoneinfo import ZoneInfo
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+COLUMNS = (
+    "tripduration", "starttime", "stoptime",
+    "start_station_id", "start_station_name", "start_station_latitude", "start_station_longitude",
+    "end_station_id", "end_station_name", "end_station_latitude", "end_station_longitude",
+    "bikeid", "membership_type", "usertype", "birth_year", "gender",
+)
+
+# Normalised header (lower case, letters and digits only) -> our column, per format.
+CLASSIC = {
+    "tripduration": "tripduration", "starttime": "starttime", "stoptime": "stoptime",
+    "startstationid": "start_station_id", "startstationname": "start_station_name",
+    "startstationlatitude": "start_station_latitude", "startstationlongitude": "start_station_longitude",
+    "endstationid": "end_station_id", "endstationname": "end_station_name",
+    "endstationlatitude": "end_station_latitude", "endstationlongitude": "end_station_longitude",
+    "bikeid": "bikeid", "membershiptype": "membership_type", "usertype": "usertype",
+    "birthyear": "birth_year", "gender": "gender",
+}
+CLASSIC_REQUIRED = ("tripduration", "starttime", "stoptime", "start station id", "start station name",
+                    "end station id", "end station name", "usertype")
+MODERN = {
+    "startedat": "starttime", "endedat": "stoptime",
+    "startstationid": "start_station_id", "startstationname": "start_station_name",
+    "startlat": "start_station_latitude", "startlng": "start_station_longitude",
+    "endstationid": "end_station_id", "endstationname": "end_station_name",
+    "endlat": "end_station_latitude", "endlng": "end_station_longitude",
+    "membercasual": "usertype",
+}
+MODERN_REQUIRED = ("started_at", "ended_at", "start_station_id", "start_station_name",
+                   "end_station_id", "end_station_name", "member_casual")
+# 2021+ files say member/casual; the classic files (and the quickstart's pages) say
+# Subscriber/Customer for the same two kinds of rider.
+USERTYPES = {"member": "Subscriber", "casual": "Customer"}
+EMPTY = frozenset({"", "\\N", "NULL", "null", "NaN", "nan"})
+
+
+class BadRow(ValueError):
+    """A row to skip; the message is the reason shown to the user."""
+
+
+class NotATripFile(ValueError):
+    """The header lacks columns every trip file has."""
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.strip().strip('"').lower())
+
+
+class Layout:
+    """Which file column feeds which Trip column, decided from the header."""
+
+    def __init__(self, header: list[str]):
+        keys = [normalise(h) for h in header]
+        self.width = len(header)
+        self.modern = "startedat" in keys
+        mapping, required = (MODERN, MODERN_REQUIRED) if self.modern else (CLASSIC, CLASSIC_REQUIRED)
+        missing = [r for r in required if normalise(r) not in keys]
+        if missing:
+            raise NotATripFile(
+                f"missing column(s) {', '.join(missing)} "
+                f"(header: {', '.join(header[:20]) or 'empty'})"
+            )
+        self.index = {mapping[k]: i for i, k in reversed(list(enumerate(keys))) if k in mapping}
+        self.convert = self._modern_row if self.modern else self._classic_row
+        self.row = self._careful_row if self.modern else self._fast_classic()
+
+    def index_of(self, position: int) -> str | None:
+        """The Trip column the file's column at `position` feeds, if any."""
+        return next((c for c, i in self.index.items() if i == position), None)
+
+    def _get(self, fields, column):
+        i = self.index.get(column)
+        return None if i is None else fields[i]
+
+    def _classic_row(self, f, g):
+        start, stop = utc_text(g(f, "starttime"), "starttime"), utc_text(g(f, "stoptime"), "stoptime")
+        duration = whole(g(f, "tripduration"), "tripduration")
+        if duration < 0:
+            raise BadRow(f"negative tripduration {duration}")
+        if stop < start:
+            raise BadRow("stoptime is before starttime")
+        return (duration, start, stop, *self._stations(f, g), whole_or_none(g(f, "bikeid"), "bikeid"),
+                text_or_none(g(f, "membership_type")), (g(f, "usertype") or "").strip(),
+                whole_or_none(g(f, "birth_year"), "birth year"), whole_or_none(g(f, "gender"), "gender"))
+
+    def _modern_row(self, f, g):
+        start, stop = utc_text(g(f, "starttime"), "started_at"), utc_text(g(f, "stoptime"), "ended_at")
+        if stop < start:
+            raise BadRow("ended_at is before started_at")
+        duration = int((datetime.fromisoformat(stop) - datetime.fromisoformat(start)).total_seconds())
+        kind = (g(f, "usertype") or "").strip()
+        return (duration, start, stop, *self._stations(f, g), None, None,
+                USERTYPES.get(kind.lower(), kind), None, None)
+
+    def _stations(self, f, g):
+        return (
+            (g(f, "start_station_id") or "").strip(), (g(f, "start_station_name") or "").strip(),
+            number(g(f, "start_station_latitude"), "start latitude"),
+            number(g(f, "start_station_longitude"), "start longitude"),
+            (g(f, "end_station_id") or "").strip(), (g(f, "end_station_name") or "").strip(),
+            number(g(f, "end_station_latitude"), "end latitude"),
+            number(g(f, "end_station_longitude"), "end longitude"),
+        )
+
+    def _careful_row(self, fields: list[str]) -> tuple:
+        """The Trip values of one record, or BadRow saying why not."""
+        if len(fields) != self.width:
+            raise BadRow(f"{len(fields)} fields where the header has {self.width}")
+        return self.convert(fields, self._get)
+
+    def _fast_classic(self):
+        """row() for classic files: the common case in few steps; anything unusual (an
+        empty marker like \\N, a bad value) goes to the careful path, which says why."""
+        width, careful = self.width, self._careful_row
+        # A column the file lacks reads an empty string appended to the fields.
+        get = itemgetter(*[self.index.get(c, width) for c in COLUMNS])
+        pad = any(c not in self.index for c in COLUMNS)
+
+        def row(f):
+            if len(f) != width:
+                return careful(f)
+            (dur, st, sp, ssid, ssn, slat, slon, esid, esn, elat, elon, bike, kind, user, born, sex) = get(
+                [*f, ""] if pad else f
+            )
+            try:
+                d, start, stop = int(dur), _FAST_HOURS[st[:13]] + _FAST_TAILS[st[13:]], \
+                    _FAST_HOURS[sp[:13]] + _FAST_TAILS[sp[13:]]
+                if d < 0 or stop < start:
+                    return careful(f)
+                return (d, start, stop, ssid.strip(), ssn.strip(), float(slat) if slat else None,
+                        float(slon) if slon else None, esid.strip(), esn.strip(),
+                        float(elat) if elat else None, float(elon) if elon else None,
+                        int(bike) if bike else None, kind.strip() or None, user.strip(),
+                        int(born) if born else None, int(sex) if sex else None)
+            except (KeyError, ValueError):
+                return careful(f)
+
+        return row
+
+
+def whole(text, what):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        raise BadRow(f"{what} {text!r} is not a whole number") from None
+
+
+def whole_or_none(text, what):
+    if text is None or text.strip() in EMPTY:
+        return None
+    try:
+        return int(float(text)) if "." in text else int(text)
+    except ValueError:
+        raise BadRow(f"{what} {text!r} is not a number") from None
+
+
+def number(text, what):
+    if text is None or text.strip() in EMPTY:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise BadRow(f"{what} {text!r} is not a number") from None
+
+
+def text_or_none(text):
+    return None if text is None or text.strip() in EMPTY else text.strip()
+
+
+_MDY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d\d)(?::(\d\d)(\.\d{1,6})?)?")
+_ISO = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,9})?")
+_TO_UTC: dict[str, tuple[str, bool]] = {}
+# The hot path's memo: checked local "YYYY-MM-DD HH" -> UTC one, and checked ":MM:SS[.f]" ->
+# its normalised form. Bounded: one entry per hour of data, and at most 200,000 tails.
+_FAST_HOURS: dict[str, str] = {}
+_FAST_TAILS: dict[str, str] = {}
+# UTC "YYYY-MM-DD HH" -> New York hour of day, for the per-hour station chart.
+LOCAL_HOUR: dict[str, int] = {}
+
+
+def utc_text(text, what) -> str:
+    """New York local time as naive UTC text; BadRow when it is not a date and time."""
+    if text is None:
+        raise BadRow(f"{what} is missing")
+    if not _ISO.fullmatch(text):
+        text = _mdy_to_iso(text.strip(), what)
+    hour = text[:13]
+    known = _TO_UTC.get(hour)
+    if known is None:
+        known = _TO_UTC[hour] = _hour_to_utc(hour, what)
+    prefix, checked = known
+    rest = text[13:19]
+    if not checked or rest[1:3] > "59" or rest[4:6] > "59":
+        raise BadRow(f"{what} {text!r} is not a date and time")
+    _FAST_HOURS[hour] = prefix
+    fraction = text[20:26]
+    tail = f"{rest}.{fraction:0<6}" if fraction else rest
+    if len(_FAST_TAILS) < 200_000:
+        _FAST_TAILS[text[13:]] = tail
+    return prefix + tail
+
+
+def _hour_to_utc(hour: str, what) -> tuple[str, bool]:
+    try:
+        local = datetime.fromisoformat(hour.replace("T", " ") + ":00")
+    except ValueError:
+        return "", False
+    # fold=0: an hour that occurs twice (November) is read as its first occurrence.
+    utc = (local - local.replace(tzinfo=NEW_YORK).utcoffset()).strftime("%Y-%m-%d %H")
+    LOCAL_HOUR[utc] = local.hour
+    return utc, True
+
+
+def _mdy_to_iso(text, what):
+    m = _MDY.fullmatch(text)
+    if not m:
+        try:  # ISO without seconds, one-digit hours and the like
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise BadRow(f"{what} {text!r} is not a date and time") from None
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(NEW_YORK).replace(tzinfo=None)
+        return moment.isoformat(" ")
+    month, day, year, hour, minute, second, fraction = m.groups()
+    iso = f"{year}-{int(month):02d}-{int(day):02d} {int(hour):02d}:{minute}:{second or '00'}"
+    return iso + (fraction or "")

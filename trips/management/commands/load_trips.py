@@ -1,0 +1,108 @@
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+from trips import stations
+from trips.loading import Loader, LoadError
+from trips.sources import Source, SourceError
+
+MAX_BAD_SHOWN = 20
+
+
+class Command(BaseCommand):
+    help = (
+        "Load Citi Bike trip files (classic 2013-2020 or 2021+ layout; .csv, .csv.gz, .zip or "
+        "http(s) URL). Loading a file twice adds nothing; --replace reloads it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("locations", nargs="*", metavar="PATH_OR_URL")
+        parser.add_argument("--replace", action="store_true",
+                            help="Reload files loaded before (same content or same file name).")
+        parser.add_argument("--dry-run", action="store_true", help="Parse and report; write nothing.")
+        parser.add_argument("--rebuild-stations", action="store_true",
+                            help="Recount the station pages' totals from the trip table (after COPY INTO).")
+
+    def handle(self, *args, locations, replace, dry_run, rebuild_stations, verbosity, **options):
+        self.verbosity, self.bad_shown = verbosity, 0
+        if not locations and not rebuild_stations:
+            raise CommandError("Name at least one file or URL to load (or pass --rebuild-stations).")
+        try:
+            sources = [Source.check(location) for location in locations]
+        except SourceError as exc:
+            raise CommandError(str(exc)) from None
+        self.tty = verbosity >= 1 and _isatty(self.stdout)
+        loader = Loader(dry_run=dry_run, replace=replace, on_bad=self.bad, on_progress=self.progress)
+        reports, started = [], time.monotonic()
+        try:
+            for source in sources:
+                self.current, self.file_started = source.name, time.monotonic()
+                reports.append(loader.load(source))
+                self.say(self.describe(reports[-1]))
+            if rebuild_stations and not dry_run:
+                count = stations.rebuild(loader.alias)
+                self.say(f"Recounted {count} stations from the trip table.")
+        except LoadError as exc:
+            raise CommandError(f"{exc}{_kept(reports)}") from None
+        except DatabaseError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CommandError(f"{self.current}: the database refused the load ({first}); "
+                               f"nothing of this file was kept{_kept(reports)}. "
+                               "Has `manage.py migrate` run?") from None
+        if reports:
+            self.say(self.summary(reports, time.monotonic() - started, dry_run), style=self.style.SUCCESS)
+
+    def bad(self, where, line, reason):
+        self.bad_shown += 1
+        if self.verbosity >= 1 and self.bad_shown <= MAX_BAD_SHOWN:
+            self._clear_progress()
+            self.stderr.write(f"{where}:{line}: skipped: {reason}")
+        elif self.verbosity >= 1 and self.bad_shown == MAX_BAD_SHOWN + 1:
+            self.stderr.write("(more bad rows are not shown; use -v2 to see all)")
+        elif self.verbosity >= 2:
+            self.stderr.write(f"{where}:{line}: skipped: {reason}")
+
+    def progress(self, rows):
+        if self.tty:
+            seconds = max(time.monotonic() - self.file_started, 1e-6)
+            self.stdout.write(f"\r{self.current}: {rows:,} rows, {rows / seconds:,.0f} rows/s", ending="")
+            self.stdout.flush()
+
+    def _clear_progress(self):
+        if self.tty:
+            self.stdout.write("\r\033[K", ending="")
+
+    def say(self, text, style=None):
+        self._clear_progress()
+        if self.verbosity >= 1:
+            self.stdout.write(style(text) if style else text)
+
+    def describe(self, r):
+        if r.status == "already loaded":
+            when = r.previous.loaded_at.strftime("%Y-%m-%d %H:%M")
+            return (f"{r.name}: already loaded ({r.previous.name}, {when} UTC, "
+                    f"{r.previous.rows_loaded:,} trips): nothing added. Use --replace to reload it.")
+        replaced = f", replacing {r.replaced:,} trips loaded before" if r.replaced else ""
+        return f"{r.name}: {r.status} {r.loaded:,} trips, skipped {r.skipped:,} bad rows{replaced}."
+
+    def summary(self, reports, seconds, dry_run):
+        loaded = sum(r.loaded for r in reports)
+        skipped = sum(r.skipped for r in reports)
+        already = sum(r.status == "already loaded" for r in reports)
+        verb = "Would load" if dry_run else "Loaded"
+        rate = loaded / seconds if seconds else 0
+        return (f"{verb} {loaded:,} trips from {len(reports) - already} file(s), "
+                f"skipped {skipped:,} bad rows, {already} file(s) already loaded, "
+                f"in {seconds:.1f} s ({rate:,.0f} rows/s).")
+
+
+def _kept(reports):
+    done = [r.name for r in reports if r.status == "loaded"]
+    return f" (files loaded before it are kept: {', '.join(done)})" if done else ""
+
+
+def _isatty(stream):
+    target = getattr(stream, "_out", stream)
+    return bool(getattr(target, "isatty", lambda: False)()) and target is sys.stdout

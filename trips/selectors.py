@@ -1,0 +1,67 @@
+"""Reads shared by the pages and the JSON endpoints."""
+
+import difflib
+
+from django.db.models import Max, Min, Q
+
+from trips.models import Station, Trip, short_slug
+
+CHART_WIDTH, CHART_HEIGHT, BAR = 480, 150, 20
+
+
+def find_station(slug: str) -> Station | None:
+    """The station with this slug, or the one station whose short slug it is
+    (graham-conselyea for "Graham Ave & Conselyea St")."""
+    station = Station.objects.filter(slug=slug).first()
+    if station is None:
+        matches = list(Station.objects.filter(short_slug=short_slug(slug))[:2])
+        station = matches[0] if len(matches) == 1 else None
+    return station
+
+
+def close_matches(slug: str, limit: int = 5) -> list[Station]:
+    words = [w for w in short_slug(slug).split("-") if len(w) > 2]
+    query = Q()
+    for word in words:
+        query |= Q(slug__contains=word)
+    candidates = {s.slug: s for s in Station.objects.filter(query)[:200]} if words else {}
+    if len(candidates) < limit:
+        candidates.update({s.slug: s for s in Station.objects.only("slug", "name", "trips")[:2000]})
+    best = difflib.get_close_matches(slug, list(candidates), n=limit, cutoff=0.3)
+    return [candidates[s] for s in best]
+
+
+def recent_trips(station: Station, limit: int = 10):
+    # Newest first (the quickstart's query had no ORDER BY); served by trip_station_recent.
+    return (
+        Trip.objects.filter(start_station_name=station.name)
+        .order_by("-starttime", "-trip_id")
+        .only("trip_id", "start_station_name", "end_station_name", "tripduration", "starttime", "stoptime")
+        [:limit]
+    )
+
+
+def search_stations(q: str = ""):
+    stations = Station.objects.only("slug", "name", "trips")
+    return stations.filter(name__icontains=q.strip()) if q.strip() else stations
+
+
+def overview() -> dict:
+    summary = Trip.objects.aggregate(first=Min("starttime"), last=Max("starttime"))
+    return {
+        "trips": Trip.objects.count(),
+        **summary,
+        "busiest": list(Station.objects.only("slug", "name", "trips")[:10]),
+        "stations": Station.objects.count(),
+    }
+
+
+def hour_chart(counts: list[int]) -> list[dict]:
+    """Bars of an inline SVG chart (rendered on the server: no script, no CDN)."""
+    top = max(counts) or 1
+    bars = []
+    for hour, count in enumerate(counts):
+        height = round(count / top * (CHART_HEIGHT - 20))
+        bars.append({"hour": hour, "count": count, "x": hour * BAR, "y": CHART_HEIGHT - 15 - height,
+                     "height": height, "label": hour % 3 == 0})
+    return bars
