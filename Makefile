@@ -52,8 +52,12 @@ lint: $(DEV) ## ruff
 format: $(DEV) ## Let ruff fix what it can
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(DEV) ## The benchmarks in bench/ (PostgreSQL and SQLite; takes minutes)
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+bench: $(DEV) ## The benchmarks in bench/ on SQLite and the local PostgreSQL (minutes; see each script)
+	$(PY) bench/counter_http.py
+	BANK_DATABASE_URL=$(PG_URL)_bank_bench $(PY) bench/bank_transfers.py
+	$(PY) bench/trips_load.py --url $(PG_URL)_trips_bench
+	$(PY) bench/trips_pages.py --url sqlite:///$(CURDIR)/bench/out/load.sqlite3
+	$(PY) bench/trips_pages.py --url $(PG_URL)_trips_bench
 
 clean: ## Remove the virtualenv, the SQLite files and caches
 	rm -rf $(VENV) db.sqlite3* test_db.sqlite3* staticfiles .pytest_cache .ruff_cache

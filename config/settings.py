@@ -134,6 +134,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# trips: how often (seconds) a process checks whether its cached station pages are stale.
+TRIPS_PAGE_CACHE_SECONDS = 1.0
+
 # bank: how often a write retries a serialization failure (SQLSTATE 40001).
 BANK_RETRY_ATTEMPTS = env.get_int("BANK_RETRY_ATTEMPTS", 8)
 BANK_RETRY_BASE_DELAY = 0.005

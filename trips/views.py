@@ -21,7 +21,7 @@ def station(request, slug):
         html = context and render_to_string("trips/station.html", context, request)
     else:
         # The page depends on nothing but the data: render it once per data version.
-        html = pagecache.get_or_build(("station", slug), partial(_station_html, slug))
+        html = pagecache.get_or_build(f"station:{slug}", partial(_station_html, slug))
     if html is None:
         context = {
             "slug": slug, "matches": selectors.close_matches(slug),
