@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from bank.models import Account, Customer, Order, OrderItem, Product, Transfer
+from config.admin import ReadOnlyAdmin
 
 
 @admin.register(Customer)
@@ -54,7 +55,7 @@ class AccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Transfer)
-class TransferAdmin(admin.ModelAdmin):
+class TransferAdmin(ReadOnlyAdmin):
     """The ledger is append-only: the admin shows it but cannot change it, which would
     make it disagree with the balances."""
 
@@ -63,12 +64,3 @@ class TransferAdmin(admin.ModelAdmin):
     search_fields = ["id", "source__id", "destination__id", "source__customer__name"]
     list_select_related = ["source", "destination"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

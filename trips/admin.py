@@ -1,21 +1,10 @@
 from django.contrib import admin
 
+from config.admin import ReadOnlyAdmin
 from trips.models import LoadedFile, Station, Trip
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Trips are loaded by `manage.py load_trips`, never typed in."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
+# Trips are loaded by `manage.py load_trips`, never typed in.
 @admin.register(Trip)
 class TripAdmin(ReadOnlyAdmin):
     list_display = ["trip_id", "starttime", "start_station_name", "end_station_name", "tripduration",
