@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
-from config.databases import redact
+from config.databases import error_summary
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def unknown_endpoint(request):
 def database_error(request, exc):
     from django.conf import settings
 
-    logger.error("Database error on %s: %s", request.path, redact(str(exc), settings.DATABASES))
+    logger.error("Database error on %s: %s", request.path, error_summary(exc, settings.DATABASES))
     body = {"detail": "The database could not complete this request; try again later."}
     return api.create_response(request, body, status=503)
 

@@ -240,6 +240,12 @@ def secrets(databases: dict) -> list[str]:
     return [db["PASSWORD"] for db in databases.values() if db.get("PASSWORD")]
 
 
+def error_summary(exc: BaseException, databases: dict) -> str:
+    """"Type: first line of the message", with every database password taken out."""
+    text = f"{type(exc).__name__}: {exc}".strip()
+    return redact(text, databases).splitlines()[0]
+
+
 def redact(text: str, databases: dict) -> str:
     for secret in secrets(databases):
         text = text.replace(secret, "***")

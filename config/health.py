@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import connections
 
-from config.databases import CASSANDRA_ENGINE, describe, redact
+from config.databases import CASSANDRA_ENGINE, describe, error_summary
 
 
 def _ping(alias):
@@ -26,8 +26,7 @@ def check_alias(alias: str) -> dict:
     try:
         _ping(alias)
     except Exception as exc:  # noqa: BLE001 - any failure means "not answering"
-        message = redact(f"{type(exc).__name__}: {exc}".strip(), settings.DATABASES)
-        return {"engine": engine, "ok": False, "error": message.splitlines()[0][:300]}
+        return {"engine": engine, "ok": False, "error": error_summary(exc, settings.DATABASES)[:300]}
     return {"engine": engine, "ok": True, "error": None}
 
 

@@ -5,7 +5,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from config.databases import redact
+from config.databases import error_summary
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        reason = redact(f"{type(exception).__name__}: {exception}", settings.DATABASES).splitlines()[0]
+        reason = error_summary(exception, settings.DATABASES)
         logger.error("Database unavailable on %s: %s", request.path, reason)
         return render(request, "503.html", {"reason": reason}, status=503)
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections, router, transaction
 
-from config.databases import APPS, CASSANDRA_ENGINE, redact
+from config.databases import APPS, CASSANDRA_ENGINE, error_summary
 
 # Seeding order: apps whose demo data others might read come first.
 ORDER = ("counter", "catalog", "bank", "parties", "trips")
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             with transaction.atomic(using=alias) if relational else nullcontext():
                 return seed(dry_run=dry_run)
         except DatabaseError as exc:
-            reason = redact(f"{type(exc).__name__}: {exc}", settings.DATABASES).splitlines()[0]
+            reason = error_summary(exc, settings.DATABASES)
             raise CommandError(
                 f"{label}: could not write demo data to the {alias!r} database ({reason}). "
                 "Run `manage.py migrate_all` first."
