@@ -23,6 +23,18 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def wait_for_port(port, seconds=30):
+    """Return once something accepts connections on 127.0.0.1:port, else RuntimeError."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"no server started on port {port} within {seconds} s")
+
+
 def create_postgres_database(url):
     """Create the database a postgres:// URL names, if missing (benchmarks use throwaway ones)."""
     if not url.startswith(("postgres://", "postgresql://")):
@@ -58,15 +70,7 @@ def server(env):
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the server did not start")
+        wait_for_port(port)
         yield port
     finally:
         process.terminate()

@@ -14,7 +14,6 @@ at least 0.8 of /api/ping/'s requests/s, with p99 under 25 ms.
 import argparse
 import http.client
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+
+from httpload import free_port, wait_for_port  # noqa: E402
 
 
 def server_env(url):
@@ -53,24 +54,16 @@ def ensure_trips(url, rows):
     return busiest[0], int(busiest[1])
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(url, port):
     command = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
                "--port", str(port), "--workers", "1", "--no-access-log", "--log-level", "warning"]
     server = subprocess.Popen(command, env=server_env(url), cwd=ROOT)
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    sys.exit("the server did not start")
+    try:
+        wait_for_port(port, seconds=10)
+    except RuntimeError as exc:
+        server.terminate()
+        sys.exit(str(exc))
+    return server
 
 
 def measure(port, path, requests, clients):
