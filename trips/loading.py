@@ -124,7 +124,7 @@ class Loader:
             report.replaced += self._forget(old)
         after_id = Trip.objects.using(self.alias).aggregate(m=Max("trip_id"))["m"] or 0
         with source.parts() as (reader, parts):
-            self._write(parts, report, after_id, careful)
+            self._write(source, parts, report, careful)
         sha256 = reader.sha256.hexdigest()
         previous = LoadedFile.objects.using(self.alias).filter(sha256=sha256).first()
         if previous:
@@ -143,14 +143,14 @@ class Loader:
         old.delete()
         return deleted
 
-    def _write(self, parts, report, after_id, careful):
+    def _write(self, source, parts, report, careful):
         if self.vendor == "postgresql":
             from trips import pgload
 
             if careful:
-                pgload.python_rows(self, parts, report)
+                pgload.python_rows(self, source, parts, report)
             else:
-                pgload.copy_parts(self, parts, report, after_id)
+                pgload.copy_parts(self, source, parts, report)
         elif self.vendor == "sqlite":
             self._executemany(parts, report)
         else:

@@ -1,182 +1,186 @@
 """PostgreSQL's fast path: the server parses the CSV (COPY FROM STDIN), Python only streams it.
 
-All SQL here is built from our own column names, never from text in a file.
+Every CSV goes into new slices of the partitioned trip table (trips/pgpartitions.py). A
+plain local file is cut at line boundaries into one range per CPU, each COPied on its own
+connection at the same time; a stream (gzip, zip member, URL) is one range. Each slice is
+checked, indexed and counted on its connection, then the loader's transaction attaches it.
 
-- A classic file whose every column is a Trip column is COPied straight into trip, with
-  the session in New York time so the server turns local times into aware ones; the few
-  rows no COPY can refuse (negative duration, stop before start) are then taken out again.
+- A classic file whose every column is a Trip column is COPied straight into its slice,
+  in New York time so the server turns local times into aware ones; the few rows no COPY
+  can refuse (negative duration, stop before start) are then taken out again.
 - Any other layout (2021+) is COPied into a temporary text table and converted in SQL.
-- A row COPY cannot parse (wrong field count, a bad date...) fails the statement: the
-  loader then reloads the whole file through Python's parser (`python_rows`), which
-  skips and reports each bad row.
+- A row COPY cannot parse (wrong field count, a bad date...) fails the slice: the loader
+  then reloads the whole file through Python's parser (`python_rows`), which skips and
+  reports each bad row.
 """
 
 import csv
-import io
+import os
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from django.db import connections
 
-from trips.formats import COLUMNS, NEW_YORK, Layout
-from trips.stations import hour_counts
+from trips import pgpartitions, pgsql
+from trips.formats import NEW_YORK, Layout
 
-NULLABLE = ("start_station_latitude", "start_station_longitude", "end_station_latitude",
-            "end_station_longitude", "bikeid", "membership_type", "birth_year", "gender")
-TYPES = {"tripduration": "int", "bikeid": "bigint", "birth_year": "smallint", "gender": "smallint",
-         **{c: "float8" for c in NULLABLE if "itude" in c}}
+WORKERS = min(4, os.cpu_count() or 1)
+# Below this a file is one range: another connection would cost more than it saves.
+MIN_RANGE_BYTES = 16 << 20
 
 
 class FastPathFailed(Exception):
     """COPY or the conversion refused a row: load this file through Python instead."""
 
 
-class ProgressReader(io.RawIOBase):
-    def __init__(self, stream, on_rows):
-        self.stream, self.on_rows, self.rows = stream, on_rows, 0
+@dataclass
+class Slice:
+    """One range of one CSV, filled on its own connection into its own table."""
 
-    def readable(self):
-        return True
-
-    def read(self, size=-1):
-        data = self.stream.read(size)
-        self.rows += data.count(b"\n")
-        self.on_rows(self.rows)
-        return data
-
-
-def copy_parts(loader, parts, report, after_id):
-    connection = connections[loader.alias]
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL TIME ZONE %s", [str(NEW_YORK)])
-        cursor.execute("SET LOCAL DateStyle = 'ISO, MDY'")
-        for where, stream in parts:
-            header = next(csv.reader([stream.readline().decode("utf-8-sig", "replace")]), [])
-            layout = Layout(header)
-            reader = ProgressReader(stream, lambda rows: loader.on_progress(report.loaded + rows))
-            direct = _direct_columns(layout, header)
-            if direct:
-                _copy_direct(cursor, direct, reader, where, loader, report)
-            else:
-                _copy_staged(cursor, layout, reader, where, loader, report)
-        cursor.execute("SET LOCAL TIME ZONE 'UTC'")
-    report.hours = hour_counts(loader.alias, after_id)
+    where: str
+    layout: Layout | None
+    stream: object  # binary, whole CSV records, no header
+    first_line: int  # the file line of its first record
+    base: int  # its first trip_id; record n of the range takes base + n
+    table: str = ""
+    end: int = 0  # one past the last id taken
+    loaded: int = 0
+    bad: list[tuple[int, str]] = field(default_factory=list)
+    hours: Counter = field(default_factory=Counter)
 
 
-def _direct_columns(layout, header):
-    columns = [layout.index_of(i) for i in range(len(header))]
-    if layout.modern or None in columns or len(set(columns)) != len(columns):
-        return None
-    return columns
+class Progress:
+    """Rows streamed so far by every connection, for the loader's progress bar."""
+
+    def __init__(self, on_rows, start):
+        self.on_rows, self.rows, self.lock = on_rows, start, threading.Lock()
+
+    def add(self, rows):
+        with self.lock:
+            self.rows += rows
+            self.on_rows(self.rows)
 
 
-def _copy_direct(cursor, columns, reader, where, loader, report):
-    cursor.execute("SELECT coalesce(max(trip_id), 0) FROM trip")
-    before = cursor.fetchone()[0]
-    force_null = [c for c in columns if c in NULLABLE]
-    options = f", FORCE_NULL ({', '.join(force_null)})" if force_null else ""
-    _copy(cursor, f"COPY trip ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{options})", reader)
-    cursor.execute("SELECT min(trip_id), count(*) FROM trip WHERE trip_id > %s", [before])
-    first, count = cursor.fetchone()
-    cursor.execute(
-        "DELETE FROM trip WHERE trip_id > %s AND (tripduration < 0 OR stoptime < starttime) "
-        "RETURNING trip_id, tripduration, tripduration < 0", [before],
-    )
-    # Under the table lock this COPY took consecutive ids, in file order (line 1 is the header).
-    for trip_id, duration, negative in sorted(cursor.fetchall()):
-        reason = f"negative tripduration {duration}" if negative else "stoptime is before starttime"
-        loader.on_bad(where, trip_id - first + 2, reason)
-        report.skipped += 1
-        count -= 1
-    report.loaded += count
+def copy_parts(loader, source, parts, report):
+    with connections[loader.alias].cursor() as cursor:
+        pgpartitions.drop_orphans(cursor)
+        base = pgpartitions.first_free_id(cursor)
+    progress, slices = Progress(loader.on_progress, report.loaded), []
+    for where, stream in parts:
+        planned = _plan(source, where, stream, base)
+        _fill_all(loader.alias, planned, lambda piece, cursor: pgsql.copy_csv(piece, cursor, progress))
+        slices += planned
+        base = max(s.end for s in planned)
+    _attach(loader, slices, report)
 
 
-def _copy_staged(cursor, layout, reader, where, loader, report):
-    width = layout.width
-    cursor.execute("DROP TABLE IF EXISTS pg_temp.trip_stage")
-    cells = ", ".join(f"c{i} text" for i in range(width))
-    cursor.execute(f"CREATE TEMP TABLE trip_stage (line bigserial, {cells}) ON COMMIT DROP")
-    names = ", ".join(f"c{i}" for i in range(width))
-    _copy(cursor, f"COPY trip_stage ({names}) FROM STDIN WITH (FORMAT csv)", reader)
-    values = _converted(layout)
-    stop_early = f"{values['stoptime']} < {values['starttime']}"
-    negative = "false" if layout.modern else f"{values['tripduration']} < 0"
-    _guarded(cursor, f"SELECT line + 1, {negative}, {values['tripduration']} FROM trip_stage "  # noqa: S608
-                     f"WHERE {negative} OR {stop_early} ORDER BY line")
-    for line, is_negative, duration in cursor.fetchall():
-        loader.on_bad(where, line, f"negative tripduration {duration}" if is_negative else
-                      ("ended_at is before started_at" if layout.modern else "stoptime is before starttime"))
-        report.skipped += 1
-    select = ", ".join(values[c] for c in COLUMNS)
-    _guarded(cursor, f"INSERT INTO trip ({', '.join(COLUMNS)}) SELECT {select} FROM trip_stage "  # noqa: S608
-                     f"WHERE NOT ({negative} OR {stop_early})")
-    report.loaded += cursor.rowcount
+def python_rows(loader, source, parts, report):
+    """The careful path: Python parses and checks each row; COPY (text format) writes them."""
+    with connections[loader.alias].cursor() as cursor:
+        pgpartitions.drop_orphans(cursor)
+        base = pgpartitions.first_free_id(cursor)
+    rows = pgsql.TextRows(loader._rows(parts, report), report, loader.on_progress)
+    whole = Slice(source.name, None, rows, 2, base)
+    _fill_all(loader.alias, [whole], pgsql.copy_text)
+    whole.hours.clear()  # _rows counted them already, into report.hours
+    _attach(loader, [whole], report)
 
 
-def _converted(layout) -> dict[str, str]:
-    def cell(column):
-        i = layout.index.get(column)
-        return f"nullif(trim(c{i}), '')" if i is not None else "NULL"
-
-    values = {c: cell(c) for c in COLUMNS}
-    for column, kind in TYPES.items():
-        values[column] = f"{values[column]}::{kind}"
-    for column in ("starttime", "stoptime"):
-        values[column] = f"({values[column]}::timestamp AT TIME ZONE 'America/New_York')"
-    for column in ("start_station_id", "start_station_name", "end_station_id", "end_station_name"):
-        values[column] = f"coalesce({values[column]}, '')"
-    if layout.modern:
-        values["tripduration"] = f"extract(epoch FROM {values['stoptime']} - {values['starttime']})::int"
-    values["usertype"] = (f"CASE lower({cell('usertype')}) WHEN 'member' THEN 'Subscriber' "
-                          f"WHEN 'casual' THEN 'Customer' ELSE coalesce({cell('usertype')}, '') END")
-    return values
+def _plan(source, where, stream, base) -> list[Slice]:
+    header_line = stream.readline()
+    layout = Layout(next(csv.reader([header_line.decode("utf-8-sig", "replace")]), []))
+    path = source.plain_file() if where == source.name else None
+    size = path.stat().st_size if path else 0
+    if WORKERS == 1 or size < 2 * MIN_RANGE_BYTES:
+        return [Slice(where, layout, stream, 2, base)]
+    bounds = _cut(path, len(header_line), size, min(WORKERS, size // MIN_RANGE_BYTES))
+    slices, line = [], 2
+    for begin, end in zip(bounds, bounds[1:], strict=False):
+        slices.append(Slice(where, layout, pgsql.FileRange(path, begin, end), line, base))
+        newlines = pgsql.count_lines(path, begin, end) if end < size else 0
+        line, base = line + newlines, base + newlines  # a record takes at least one line
+    return slices
 
 
-def _copy(cursor, sql, reader):
-    _guarded(cursor, sql, reader)
+def _cut(path, start, size, pieces) -> list[int]:
+    """Offsets that cut [start, size) into `pieces` ranges, each ending at a newline."""
+    bounds = [start]
+    with open(path, "rb") as f:
+        for k in range(1, pieces):
+            f.seek(max(start + (size - start) * k // pieces - 1, bounds[-1]))
+            f.readline()
+            bounds.append(min(f.tell(), size))
+    return [*bounds, size]
 
 
-def _guarded(cursor, sql, reader=None):
+def _fill_all(alias, slices, fill):
+    if len(slices) == 1:
+        _fill(alias, slices[0], fill)
+        return
+    with ThreadPoolExecutor(len(slices), thread_name_prefix="load_trips") as pool:
+        futures = [pool.submit(_fill, alias, s, fill) for s in slices]
+        errors = [f.exception() for f in futures]
+    failed = next((e for e in errors if e is not None), None)
+    if failed is not None:
+        _discard(alias, [s for s, e in zip(slices, errors, strict=True) if e is None])
+        raise failed
+
+
+def _fill(alias, piece, fill):
     from psycopg2 import DataError, IntegrityError
 
-    cursor.execute("SAVEPOINT trip_copy")
+    connection = _connect(alias)
     try:
-        if reader is None:
-            cursor.execute(sql)
-        else:
-            cursor.cursor.copy_expert(sql, reader, size=1 << 20)
+        with connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE %s", [str(NEW_YORK)])
+            cursor.execute("SET DateStyle = 'ISO, MDY'")
+            piece.table = pgpartitions.create_slice(cursor, piece.base)
+            fill(piece, cursor)
+            pgpartitions.finish_slice(cursor, piece.table, piece.base, piece.end)
+            piece.hours = pgsql.hour_counts(cursor, piece.table)
+        connection.commit()
     except (DataError, IntegrityError) as exc:
-        cursor.execute("ROLLBACK TO SAVEPOINT trip_copy")
+        connection.rollback()
+        piece.table = ""
         raise FastPathFailed(str(exc).strip().splitlines()[0]) from None
+    except BaseException:
+        connection.rollback()
+        piece.table = ""
+        raise
+    finally:
+        connection.close()
 
 
-def python_rows(loader, parts, report):
-    """The careful path: Python parses and checks each row; COPY (text format) writes them."""
-    connection = connections[loader.alias]
-    source = _TextRows(loader._rows(parts, report), report, loader.on_progress)
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL TIME ZONE 'UTC'")  # the rows' times are UTC
-        cursor.cursor.copy_expert(f"COPY trip ({', '.join(COLUMNS)}) FROM STDIN", source, size=1 << 16)
+def _connect(alias):
+    wrapper = connections[alias]
+    return wrapper.get_new_connection(wrapper.get_connection_params())
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+def _discard(alias, slices):
+    """Drop the slices other connections filled for a load that failed (best effort:
+    the next load drops any that remain)."""
+    connection = _connect(alias)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            for piece in slices:
+                if piece.table:
+                    cursor.execute(f"DROP TABLE IF EXISTS {pgpartitions.checked(piece.table)}")
+    finally:
+        connection.close()
 
 
-class _TextRows(io.RawIOBase):
-    def __init__(self, rows, report, on_progress):
-        self.rows, self.report, self.on_progress, self.pending = rows, report, on_progress, b""
+def _attach(loader, slices, report):
+    with connections[loader.alias].cursor() as cursor:
+        for piece in slices:
+            pgpartitions.attach(cursor, piece.table, piece.base, piece.end)
+        pgpartitions.move_sequence_past(cursor, max(piece.end for piece in slices))
+    for piece in slices:
+        for line, reason in piece.bad:
+            loader.on_bad(piece.where, line, reason)
+        report.loaded += piece.loaded
+        report.skipped += len(piece.bad)
+        report.hours.update(piece.hours)
 
-    def readable(self):
-        return True
-
-    def read(self, size=-1):
-        lines = []
-        for _ in range(2000):
-            row = next(self.rows, None)
-            if row is None:
-                break
-            lines.append("\t".join(
-                "\\N" if v is None else (v.translate(_ESCAPES) if isinstance(v, str) else repr(v))
-                for v in row
-            ))
-            self.report.loaded += 1
-        self.on_progress(self.report.loaded)
-        return ("\n".join(lines) + "\n").encode() if lines else b""

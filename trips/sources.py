@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 CHUNK = 1 << 20
 USER_AGENT = "django-database-tutorials load_trips"
+ZIP_MAGIC, GZIP_MAGIC = b"PK\x03\x04", b"\x1f\x8b"
 
 
 class SourceError(Exception):
@@ -68,6 +69,14 @@ class Source:
             reader.drain()
         return reader.sha256.hexdigest()
 
+    def plain_file(self) -> Path | None:
+        """The local file itself when it is an uncompressed CSV, which can be read in ranges."""
+        if self.is_url:
+            return None
+        with open(self.location, "rb") as f:
+            magic = f.read(4)
+        return None if magic.startswith((ZIP_MAGIC, GZIP_MAGIC)) else Path(self.location)
+
     @contextmanager
     def _raw(self):
         if not self.is_url:
@@ -91,9 +100,9 @@ class Source:
             reader = HashingReader(raw)
             buffered = io.BufferedReader(reader, CHUNK)
             magic = buffered.peek(4)[:4]
-            if magic.startswith(b"PK\x03\x04"):
+            if magic.startswith(ZIP_MAGIC):
                 yield reader, self._zip_parts(buffered)
-            elif magic.startswith(b"\x1f\x8b"):
+            elif magic.startswith(GZIP_MAGIC):
                 yield reader, iter([(self.name, io.BufferedReader(gzip.GzipFile(fileobj=buffered), CHUNK))])
             else:
                 yield reader, iter([(self.name, buffered)])
