@@ -70,7 +70,12 @@ def copy_parts(loader, source, parts, report):
     progress, slices = Progress(loader.on_progress, report.loaded), []
     for where, stream in parts:
         planned = _plan(source, where, stream, base)
+        # The ranges read the file themselves; the stream is still read through, at the
+        # same time, for the ledger's hash of the whole file.
+        hashing = _read_through(stream) if len(planned) > 1 else None
         _fill_all(loader.alias, planned, lambda piece, cursor: pgsql.copy_csv(piece, cursor, progress))
+        if hashing is not None:
+            hashing.join()
         slices += planned
         base = max(s.end for s in planned)
     _attach(loader, slices, report)
@@ -102,6 +107,16 @@ def _plan(source, where, stream, base) -> list[Slice]:
         newlines = pgsql.count_lines(path, begin, end) if end < size else 0
         line, base = line + newlines, base + newlines  # a record takes at least one line
     return slices
+
+
+def _read_through(stream) -> threading.Thread:
+    def read():
+        while stream.read(pgsql.CHUNK):
+            pass
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
 
 
 def _cut(path, start, size, pieces) -> list[int]:
@@ -138,8 +153,9 @@ def _fill(alias, piece, fill):
             cursor.execute("SET DateStyle = 'ISO, MDY'")
             piece.table = pgpartitions.create_slice(cursor, piece.base)
             fill(piece, cursor)
-            pgpartitions.finish_slice(cursor, piece.table, piece.base, piece.end)
+            # Counted before the index exists: the planner would otherwise walk the index.
             piece.hours = pgsql.hour_counts(cursor, piece.table)
+            pgpartitions.finish_slice(cursor, piece.table, piece.base, piece.end)
         connection.commit()
     except (DataError, IntegrityError) as exc:
         connection.rollback()

@@ -151,3 +151,13 @@ def test_the_migration_partitions_trip_and_back_keeping_every_row(tmp_path):
     assert durations() == list(range(600, 660))
     out, _ = load(write(tmp_path / "after.csv", CLASSIC_HEADER, numbered(3)))
     assert "loaded 3 trips" in out
+
+
+def test_a_slice_left_behind_by_a_failed_load_is_dropped_by_the_next_load(tmp_path):
+    sql("CREATE TABLE trip_p999999 (LIKE trip)")
+    assert orphans() == [("trip_p999999",)]
+
+    load(write(tmp_path / "next.csv", CLASSIC_HEADER, numbered(3)))
+
+    assert orphans() == []
+    assert Trip.objects.count() == 3
