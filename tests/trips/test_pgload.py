@@ -29,7 +29,7 @@ def on_postgresql(monkeypatch):
 def sql(query, params=()):
     with connections[router.db_for_write(Trip)].cursor() as cursor:
         cursor.execute(query, params)
-        return cursor.fetchall()
+        return cursor.fetchall() if cursor.description else None
 
 
 def slices():
