@@ -41,6 +41,8 @@ def ensure_trips(url, rows):
     env = {**server_env(url), "DJANGO_DEBUG": "true"}
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+    # DEBUG off serves pages through the static files manifest: a fresh clone has none yet.
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=server_env(url), check=True, cwd=ROOT)
     count = subprocess.run(
         [*manage, "shell", "-c", "from trips.models import Trip; print(Trip.objects.count())"],
         env=env, check=True, cwd=ROOT, capture_output=True, text=True,
