@@ -6,7 +6,6 @@ earlier file and nothing of this one, and a re-run loads exactly what is missing
 
 import csv
 import io
-import itertools
 import time
 import zlib
 from collections import Counter
@@ -16,12 +15,11 @@ from dataclasses import dataclass, field
 from django.db import connections, router, transaction
 from django.db.models import Max, Q
 
-from trips import background, stations
+from trips import background, sqliteload, stations
 from trips.formats import COLUMNS, LOCAL_HOUR, BadRow, Layout, NotATripFile
 from trips.models import LoadedFile, Trip
 from trips.sources import Source, SourceError
 
-BATCH = 5_000
 SNOWFLAKE_BATCH = 1_000
 # Every name in generated SQL is one of ours (COLUMNS), never text from a file.
 INSERT = f"INSERT INTO trip ({', '.join(COLUMNS)}) VALUES "  # noqa: S608
@@ -123,15 +121,13 @@ class Loader:
         for old in olds:
             report.replaced += self._forget(old)
         after_id = Trip.objects.using(self.alias).aggregate(m=Max("trip_id"))["m"] or 0
-        with source.parts() as (reader, parts):
-            self._write(source, parts, report, careful)
-        sha256 = reader.sha256.hexdigest()
+        sha256, size = self._write_all(source, report, careful)
         previous = LoadedFile.objects.using(self.alias).filter(sha256=sha256).first()
         if previous:
             raise AlreadyLoaded(previous)  # the same bytes under another name: roll back
         last_id = Trip.objects.using(self.alias).aggregate(m=Max("trip_id"))["m"] or 0
         LoadedFile.objects.using(self.alias).create(
-            sha256=sha256, name=source.name, size=reader.bytes, rows_loaded=report.loaded,
+            sha256=sha256, name=source.name, size=size, rows_loaded=report.loaded,
             rows_skipped=report.skipped, after_id=after_id, last_id=last_id,
         )
         stations.merge(self.alias, report.hours)
@@ -143,6 +139,15 @@ class Loader:
         old.delete()
         return deleted
 
+    def _write_all(self, source, report, careful) -> tuple[str, int]:
+        """Every good row of `source` written; (its sha256, the bytes read)."""
+        if self.vendor == "sqlite":
+            # The child process that parses a big file reads (and hashes) it itself.
+            return sqliteload.write(self, source, report)
+        with source.parts() as (reader, parts):
+            self._write(source, parts, report, careful)
+        return reader.sha256.hexdigest(), reader.bytes
+
     def _write(self, source, parts, report, careful):
         if self.vendor == "postgresql":
             from trips import pgload
@@ -151,26 +156,8 @@ class Loader:
                 pgload.python_rows(self, source, parts, report)
             else:
                 pgload.copy_parts(self, source, parts, report)
-        elif self.vendor == "sqlite":
-            self._executemany(parts, report)
         else:
             self._multirow(parts, report)
-
-    def _executemany(self, parts, report):
-        raw = connections[self.alias].connection
-        # A 40 MB page cache (instead of 2 MB) keeps the station index's pages in memory.
-        raw.execute("PRAGMA cache_size = -40000")
-        sql = INSERT + f"({', '.join('?' * len(COLUMNS))})"
-        # No parser thread here: sqlite3 gives the GIL back for every row, and handing it
-        # to and fro costs more than the overlap gains (measured: bench/trips_load.py).
-        rows = self._rows(parts, report)
-        try:
-            while batch := list(itertools.islice(rows, BATCH)):
-                raw.executemany(sql, batch)
-                report.loaded += len(batch)
-                self.on_progress(report.loaded)
-        finally:
-            raw.execute("PRAGMA cache_size = -2000")
 
     def _multirow(self, parts, report):
         row_sql = f"({', '.join(['%s'] * len(COLUMNS))})"

@@ -1,0 +1,260 @@
+"""A trip file's rows in flat batches, parsed in a child process when the file is big.
+
+Parsing (csv.reader and Layout.row) costs more CPU than SQLite's inserting, and one thread
+cannot do both at the speed of a bare csv.reader + executemany (bench/trips_load.py). A child
+process parses while the parent inserts. It opens the Source itself and hashes its bytes,
+so only rows cross the pipe, as marshal (the fastest codec for tuples of str, int, float and
+None; both ends are the same Python).
+
+Converting fields to values is most of a parse. When the parent is about to run out of rows
+to insert, the child hands it a batch of records unconverted and reads on: the two
+processes stay equally busy, whichever is the faster on the day.
+
+This module imports no Django: a "spawn" child starts a fresh interpreter, and setting Django
+up there (or forking a process holding database connections) is what the child must not do.
+"""
+
+import csv
+import io
+import itertools
+import marshal
+import multiprocessing
+import pickle
+import signal
+import sys
+import traceback
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from operator import itemgetter
+
+from trips.formats import COLUMNS, NEW_YORK, BadRow, Layout
+from trips.sources import Source
+
+# Smaller sources parse in-process: a spawned child costs ~0.2 s to start.
+CHILD_FROM_BYTES = 4 << 20
+BATCH_ROWS = 2_000
+# The child hands a batch over unconverted when less than this waits in the pipe.
+HAND_OVER_BELOW = 64 << 10
+WIDTH = len(COLUMNS)
+_START_HOUR = itemgetter(slice(0, 13))
+
+
+@dataclass
+class Parsed:
+    """What a whole source gives besides its rows; filled once every batch has been taken."""
+
+    sha256: str = ""
+    bytes: int = 0
+    hours: Counter = field(default_factory=Counter)
+
+
+class ChildTraceback(Exception):
+    """The parser process's own traceback, as the cause of an error it handed back."""
+
+
+class LocalHours(dict):
+    """UTC "YYYY-MM-DD HH" -> New York hour of day, worked out once per hour: the hour the
+    database's own recount (stations.hour_counts) gives the same trip."""
+
+    def __missing__(self, utc_hour):
+        moment = datetime.fromisoformat(f"{utc_hour}:00").replace(tzinfo=UTC)
+        hour = self[utc_hour] = moment.astimezone(NEW_YORK).hour
+        return hour
+
+
+_LOCAL_HOURS = LocalHours()
+
+
+def count_hours(hours: Counter, flat: list):
+    """Add the (station, New York hour) of each row in `flat`, counted in C, not row by row."""
+    starts = map(_LOCAL_HOURS.__getitem__, map(_START_HOUR, flat[1::WIDTH]))
+    hours.update(zip(flat[4::WIDTH], starts, strict=True))
+
+
+def records(stream):
+    """csv.reader over a binary CSV stream, as load_trips has always read one."""
+    return csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=""))
+
+
+def converted_batch(reader, row, where: str, size: int) -> tuple[list, list]:
+    """(the values of the good rows among the next `size` records, one after another in
+    COLUMNS order, [(where, line, reason) of each bad one])."""
+    flat, bad = [], []
+    extend = flat.extend
+    for fields in itertools.islice(reader, size):
+        try:
+            extend(row(fields))
+        except BadRow as exc:
+            bad.append((where, reader.line_num, str(exc)))
+    return flat, bad
+
+
+def raw_batch(reader, size: int) -> tuple[list, list]:
+    """(the next `size` records, the line each ends on), for converted() elsewhere."""
+    rows, lines = [], []
+    add_row, add_line = rows.append, lines.append
+    for fields in itertools.islice(reader, size):
+        add_row(fields)
+        add_line(reader.line_num)
+    return rows, lines
+
+
+def converted(row, where: str, rows: list, lines: list) -> tuple[list, list]:
+    """converted_batch() of records read by raw_batch()."""
+    flat, bad = [], []
+    extend = flat.extend
+    for fields, line in zip(rows, lines, strict=True):
+        try:
+            extend(row(fields))
+        except BadRow as exc:
+            bad.append((where, line, str(exc)))
+    return flat, bad
+
+
+def batches(parts, size: int = BATCH_ROWS) -> Iterator[tuple[list, list]]:
+    """converted_batch() after converted_batch() of every part, parsed here."""
+    for where, stream in parts:
+        reader = records(stream)
+        row = Layout(next(reader, [])).row
+        while (batch := converted_batch(reader, row, where, size)) != ([], []):
+            yield batch
+
+
+@contextmanager
+def parsed(source: Source) -> Iterator[tuple[Iterator[tuple[list, list]], Parsed]]:
+    """(batches of the source, its Parsed summary, complete once the batches are exhausted)."""
+    result = Parsed()
+    if source.is_url or (source.size or 0) >= CHILD_FROM_BYTES:
+        with _in_child(source, result) as received:
+            yield _counted(received, result.hours), result
+    else:
+        with source.parts() as (reader, parts):
+            yield _counted(batches(parts), result.hours), result
+        result.sha256, result.bytes = reader.sha256.hexdigest(), reader.bytes
+
+
+def _counted(batches, hours):
+    # Counted here, in the parent, which has CPU to spare while the child parses.
+    for flat, bad in batches:
+        count_hours(hours, flat)
+        yield flat, bad
+
+
+@contextmanager
+def _in_child(source, result):
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    # The parent's settings, passed on: a spawned child imports this module afresh.
+    child = context.Process(target=_produce, args=(source.location, sender, BATCH_ROWS, HAND_OVER_BELOW),
+                            name="load_trips parser", daemon=True)
+    child.start()
+    sender.close()  # the child's end: once the child is gone, a read here fails instead of waiting
+    try:
+        yield _received(receiver, child, result)
+    finally:
+        # On any error here (the database's, Ctrl-C) the child may be blocked on a full pipe.
+        receiver.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
+
+
+def _received(receiver, child, result):
+    row = where = None
+    while True:
+        message = _next(receiver, child)
+        if message[0] == "rows":
+            yield message[1], message[2]
+        elif message[0] == "raw":
+            yield converted(row, where, message[1], message[2])
+        elif message[0] == "part":
+            where, row = message[1], Layout(message[2]).row
+        elif message[0] == "end":
+            result.sha256, result.bytes = message[1], message[2]
+            return
+        else:
+            raise _unpickled(message[1], message[2])
+
+
+def _next(receiver, child):
+    try:
+        return marshal.loads(receiver.recv_bytes())  # noqa: S302 (from our own child)
+    except EOFError:
+        child.join()
+        raise OSError(f"the parser process stopped (exit code {child.exitcode})") from None
+
+
+def _unpickled(payload, child_traceback):
+    try:
+        exc = pickle.loads(payload)  # noqa: S301 (our own child process wrote it)
+    except Exception:  # noqa: BLE001 (an exception that does not survive pickling)
+        exc = RuntimeError(f"the parser process failed:\n{child_traceback}")
+    exc.__cause__ = ChildTraceback(child_traceback)
+    return exc
+
+
+def _produce(location, sender, size, hand_over_below):
+    """The child's whole life: parse `location`, send batches, then the summary or the error."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which ends this process
+    _widen(sender)
+    waiting = _waiting(sender)
+    try:
+        with Source(location).parts() as (reader, parts):
+            for where, stream in parts:
+                _send_part(sender, where, stream, size, lambda: waiting() < hand_over_below)
+        sender.send_bytes(marshal.dumps(("end", reader.sha256.hexdigest(), reader.bytes)))
+    except BrokenPipeError:
+        pass  # the parent stopped reading: it has its own error to report
+    except Exception as exc:  # noqa: BLE001 (every error is the parent's to report)
+        sender.send_bytes(marshal.dumps(("error", _pickled(exc), traceback.format_exc())))
+    finally:
+        sender.close()
+
+
+def _send_part(sender, where, stream, size, parent_idle):
+    reader = records(stream)
+    header = next(reader, [])
+    row = Layout(header).row  # NotATripFile here, as in-process
+    sender.send_bytes(marshal.dumps(("part", where, header)))
+    while True:
+        if parent_idle():
+            message = ("raw", *raw_batch(reader, size))
+        else:
+            message = ("rows", *converted_batch(reader, row, where, size))
+        if message[1:] == ([], []):
+            return
+        sender.send_bytes(marshal.dumps(message))
+
+
+def _pickled(exc) -> bytes:
+    try:
+        return pickle.dumps(exc)
+    except Exception:  # noqa: BLE001 (unpicklable: the parent reports the traceback instead)
+        return b""
+
+
+def _widen(sender):
+    try:
+        import fcntl
+
+        # Up to ~1 MB of batches waiting lets the parser run ahead of a slow insert; the
+        # pipe's bound is what keeps memory flat when the writer is the slower one.
+        fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass  # not Linux, or over the system's limit: a smaller pipe only means less read-ahead
+
+
+def _waiting(sender):
+    """A function of no arguments: the bytes sent that the parent has not read yet."""
+    try:
+        import fcntl
+        import termios
+
+        fd, probe = sender.fileno(), bytes(4)
+        fcntl.ioctl(fd, termios.FIONREAD, probe)
+    except (ImportError, AttributeError, OSError):
+        return lambda: 1 << 62  # cannot tell: the child converts every batch
+    return lambda: int.from_bytes(fcntl.ioctl(fd, termios.FIONREAD, probe), sys.byteorder)
