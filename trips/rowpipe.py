@@ -3,24 +3,26 @@
 Parsing (csv.reader and Layout.row) costs more CPU than SQLite's inserting, and one thread
 cannot do both at the speed of a bare csv.reader + executemany (bench/trips_load.py). A child
 process parses while the parent inserts. It opens the Source itself and hashes its bytes,
-so only rows cross the pipe, as marshal (the fastest codec for tuples of str, int, float and
+so only rows cross the pipe, as marshal (the fastest codec for lists of str, int, float and
 None; both ends are the same Python).
 
 Converting fields to values is most of a parse. When the parent is about to run out of rows
 to insert, the child hands it a batch of records unconverted and reads on: the two
 processes stay equally busy, whichever is the faster on the day.
 
-This module imports no Django: a "spawn" child starts a fresh interpreter, and setting Django
-up there (or forking a process holding database connections) is what the child must not do.
+The child is a fresh interpreter running this module, which imports no Django: forking a
+process that holds database connections, or setting Django up again, is what it must not do.
 """
 
+import contextlib
 import csv
 import io
 import itertools
 import marshal
-import multiprocessing
+import os
 import pickle
 import signal
+import subprocess
 import sys
 import traceback
 from collections import Counter
@@ -29,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
+from pathlib import Path
 
 from trips.formats import COLUMNS, NEW_YORK, BadRow, Layout
 from trips.sources import Source
@@ -40,6 +43,9 @@ BATCH_ROWS = 2_000
 HAND_OVER_BELOW = 64 << 10
 WIDTH = len(COLUMNS)
 _START_HOUR = itemgetter(slice(0, 13))
+ROOT = Path(__file__).resolve().parent.parent
+_CHILD = ("import sys; sys.path.insert(0, sys.argv[1]); "
+          "from trips.rowpipe import child_main; child_main(*sys.argv[2:])")
 
 
 @dataclass
@@ -145,21 +151,26 @@ def _counted(batches, hours):
 
 @contextmanager
 def _in_child(source, result):
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    # The parent's settings, passed on: a spawned child imports this module afresh.
-    child = context.Process(target=_produce, args=(source.location, sender, BATCH_ROWS, HAND_OVER_BELOW),
-                            name="load_trips parser", daemon=True)
-    child.start()
-    sender.close()  # the child's end: once the child is gone, a read here fails instead of waiting
+    read_end, write_end = os.pipe()
+    try:
+        # A fresh interpreter, as multiprocessing's "spawn" starts, without its re-import of
+        # the caller's __main__ (an unguarded script would run again in the child).
+        child = subprocess.Popen(  # noqa: S603 (our own interpreter and code, no shell)
+            [sys.executable, "-I", "-c", _CHILD, str(ROOT), source.location, str(write_end),
+             str(BATCH_ROWS), str(HAND_OVER_BELOW)],
+            pass_fds=[write_end], stdin=subprocess.DEVNULL,
+        )
+    finally:
+        os.close(write_end)  # the child's: once the child is gone, a read here ends instead of waiting
+    receiver = open(read_end, "rb")  # noqa: SIM115 (closed below, before the child is waited for)
     try:
         yield _received(receiver, child, result)
     finally:
         # On any error here (the database's, Ctrl-C) the child may be blocked on a full pipe.
         receiver.close()
-        if child.is_alive():
+        if child.poll() is None:
             child.terminate()
-        child.join()
+        child.wait()
 
 
 def _received(receiver, child, result):
@@ -180,11 +191,11 @@ def _received(receiver, child, result):
 
 
 def _next(receiver, child):
-    try:
-        return marshal.loads(receiver.recv_bytes())  # noqa: S302 (from our own child)
-    except EOFError:
-        child.join()
-        raise OSError(f"the parser process stopped (exit code {child.exitcode})") from None
+    size = int.from_bytes(receiver.read(8), "little")
+    data = receiver.read(size) if size else b""
+    if not size or len(data) < size:
+        raise OSError(f"the parser process stopped (exit code {child.wait()})")
+    return marshal.loads(data)  # noqa: S302 (from our own child)
 
 
 def _unpickled(payload, child_traceback):
@@ -196,29 +207,28 @@ def _unpickled(payload, child_traceback):
     return exc
 
 
-def _produce(location, sender, size, hand_over_below):
+def child_main(location: str, fd: str, size: str, hand_over_below: str):
     """The child's whole life: parse `location`, send batches, then the summary or the error."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which ends this process
-    _widen(sender)
-    waiting = _waiting(sender)
-    try:
-        with Source(location).parts() as (reader, parts):
-            for where, stream in parts:
-                _send_part(sender, where, stream, size, lambda: waiting() < hand_over_below)
-        sender.send_bytes(marshal.dumps(("end", reader.sha256.hexdigest(), reader.bytes)))
-    except BrokenPipeError:
-        pass  # the parent stopped reading: it has its own error to report
-    except Exception as exc:  # noqa: BLE001 (every error is the parent's to report)
-        sender.send_bytes(marshal.dumps(("error", _pickled(exc), traceback.format_exc())))
-    finally:
-        sender.close()
+    with open(int(fd), "wb") as sender:
+        parent_idle = _parent_idle(sender.fileno(), int(hand_over_below))
+        try:
+            with Source(location).parts() as (reader, parts):
+                for where, stream in parts:
+                    _send_part(sender, where, stream, int(size), parent_idle)
+            _send(sender, ("end", reader.sha256.hexdigest(), reader.bytes))
+        except BrokenPipeError:
+            return  # the parent stopped reading: it has its own error to report
+        except Exception as exc:  # noqa: BLE001 (every error is the parent's to report)
+            with contextlib.suppress(BrokenPipeError):
+                _send(sender, ("error", _pickled(exc), traceback.format_exc()))
 
 
 def _send_part(sender, where, stream, size, parent_idle):
     reader = records(stream)
     header = next(reader, [])
     row = Layout(header).row  # NotATripFile here, as in-process
-    sender.send_bytes(marshal.dumps(("part", where, header)))
+    _send(sender, ("part", where, header))
     while True:
         if parent_idle():
             message = ("raw", *raw_batch(reader, size))
@@ -226,7 +236,14 @@ def _send_part(sender, where, stream, size, parent_idle):
             message = ("rows", *converted_batch(reader, row, where, size))
         if message[1:] == ([], []):
             return
-        sender.send_bytes(marshal.dumps(message))
+        _send(sender, message)
+
+
+def _send(sender, message):
+    data = marshal.dumps(message)
+    sender.write(len(data).to_bytes(8, "little"))
+    sender.write(data)
+    sender.flush()
 
 
 def _pickled(exc) -> bytes:
@@ -236,25 +253,17 @@ def _pickled(exc) -> bytes:
         return b""
 
 
-def _widen(sender):
-    try:
-        import fcntl
-
-        # Up to ~1 MB of batches waiting lets the parser run ahead of a slow insert; the
-        # pipe's bound is what keeps memory flat when the writer is the slower one.
-        fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
-    except (ImportError, AttributeError, OSError):
-        pass  # not Linux, or over the system's limit: a smaller pipe only means less read-ahead
-
-
-def _waiting(sender):
-    """A function of no arguments: the bytes sent that the parent has not read yet."""
+def _parent_idle(fd: int, hand_over_below: int):
+    """A function of no arguments: whether less than `hand_over_below` bytes wait in the pipe."""
     try:
         import fcntl
         import termios
 
-        fd, probe = sender.fileno(), bytes(4)
+        # Up to ~1 MB of batches waiting lets the child run ahead of a slow insert; the pipe's
+        # bound is what keeps memory flat when the writer is the slower one.
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+        probe = bytes(4)
         fcntl.ioctl(fd, termios.FIONREAD, probe)
     except (ImportError, AttributeError, OSError):
-        return lambda: 1 << 62  # cannot tell: the child converts every batch
-    return lambda: int.from_bytes(fcntl.ioctl(fd, termios.FIONREAD, probe), sys.byteorder)
+        return lambda: False  # cannot tell (not Linux): the child converts every batch
+    return lambda: int.from_bytes(fcntl.ioctl(fd, termios.FIONREAD, probe), sys.byteorder) < hand_over_below

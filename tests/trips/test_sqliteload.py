@@ -6,8 +6,8 @@ station index dropped and built again. Runs on SQLite (the default test database
 each test skips.
 """
 
-import multiprocessing
 import sqlite3
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError
@@ -39,8 +39,14 @@ def in_child(request, monkeypatch):
     # 0: the child never hands a batch over; more than a pipe holds: it always does.
     monkeypatch.setattr(rowpipe, "HAND_OVER_BELOW", 0 if request.param == "the child converts" else 1 << 40)
     monkeypatch.setattr(sqliteload, "REBUILD_FROM_ROWS", 3)
+    before = children()
     yield
-    assert not multiprocessing.active_children()
+    assert children() == before  # no parser process left, running or unreaped
+
+
+def children():
+    """The pids of this process's children, from /proc (Linux)."""
+    return set(" ".join(p.read_text() for p in Path("/proc/self/task").glob("*/children")).split())
 
 
 def in_process(monkeypatch):
@@ -162,12 +168,16 @@ def test_a_database_error_while_inserting_stops_the_child_and_keeps_nothing(tmp_
     assert station_index() == index
 
 
-def test_ctrl_c_while_inserting_stops_the_child_and_keeps_nothing(tmp_path, monkeypatch, in_child):
+def test_ctrl_c_while_inserting_ends_the_child_and_keeps_nothing(tmp_path, monkeypatch, in_child):
     def interrupted(raw, flat):
-        raise KeyboardInterrupt
+        if Trip.objects.count() >= 4:
+            raise KeyboardInterrupt
+        insert(raw, flat)
 
+    insert = sqliteload._insert
     monkeypatch.setattr(sqliteload, "_insert", interrupted)
-    path = write(tmp_path / "month.csv", CLASSIC_HEADER, [classic_line()] * 40)
+    # More rows than the pipe holds: the child is still reading when the parent stops.
+    path = write(tmp_path / "month.csv", CLASSIC_HEADER, [classic_line()] * 20_000)
 
     with pytest.raises(KeyboardInterrupt):
         load(path)
