@@ -157,10 +157,10 @@ class PeakSampler(threading.Thread):
                 hwm = re.search(r"VmHWM:\s+(\d+) kB", status)
                 if hwm:
                     self.peaks[pid] = max(self.peaks.get(pid, 0), int(hwm.group(1)))
-                    self.names.setdefault(pid, self._name(pid))
+                    self.names.setdefault(pid, self._label(pid))
             self.done.wait(0.02)
 
-    def _name(self, pid):
+    def _label(self, pid):
         command = _read(f"/proc/{pid}/cmdline").replace("\0", " ")
         if pid == self.pid:
             return "load_trips"
