@@ -30,13 +30,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing import spawn
 from operator import itemgetter
 from pathlib import Path
 
 from trips.formats import COLUMNS, NEW_YORK, BadRow, Layout
 from trips.sources import Source
 
-# Smaller sources parse in-process: a spawned child costs ~0.2 s to start.
+# Smaller sources parse in-process: a child interpreter costs ~0.1 s to start.
 CHILD_FROM_BYTES = 4 << 20
 # Small batches: each stays in the CPU's caches from csv.reader to SQLite, in both processes
 # (batches of 2,000 rows made the whole load a third slower, measured).
@@ -135,13 +136,9 @@ def batches(parts, size: int = BATCH_ROWS) -> Iterator[tuple[list, list]]:
 def parsed(source: Source) -> Iterator[tuple[Iterator[tuple[list, list]], Parsed]]:
     """(batches of the source, its Parsed summary, complete once the batches are exhausted)."""
     result = Parsed()
-    if source.is_url or (source.size or 0) >= CHILD_FROM_BYTES:
-        with _in_child(source, result) as received:
-            yield _counted(received, result.hours), result
-    else:
-        with source.parts() as (reader, parts):
-            yield _counted(batches(parts), result.hours), result
-        result.sha256, result.bytes = reader.sha256.hexdigest(), reader.bytes
+    big = source.is_url or (source.size or 0) >= CHILD_FROM_BYTES
+    with (_in_child if big else _in_process)(source, result) as received:
+        yield _counted(received, result.hours), result
 
 
 def _counted(batches, hours):
@@ -152,18 +149,26 @@ def _counted(batches, hours):
 
 
 @contextmanager
+def _in_process(source, result):
+    with source.parts() as (reader, parts):
+        yield batches(parts)
+    result.sha256, result.bytes = reader.sha256.hexdigest(), reader.bytes
+
+
+@contextmanager
 def _in_child(source, result):
     read_end, write_end = os.pipe()
     try:
-        # A fresh interpreter, as multiprocessing's "spawn" starts, without its re-import of
-        # the caller's __main__ (an unguarded script would run again in the child).
-        child = subprocess.Popen(  # noqa: S603 (our own interpreter and code, no shell)
-            [sys.executable, "-I", "-c", _CHILD, str(ROOT), source.location, str(write_end),
-             str(BATCH_ROWS), str(HAND_OVER_BELOW)],
-            pass_fds=[write_end], stdin=subprocess.DEVNULL,
-        )
+        child = _start(source.location, write_end)
+    except (OSError, ValueError):
+        child = None
+        os.close(read_end)
     finally:
         os.close(write_end)  # the child's: once the child is gone, a read here ends instead of waiting
+    if child is None:  # no interpreter to start here (an embedded Python): parse in this process
+        with _in_process(source, result) as received:
+            yield received
+        return
     receiver = open(read_end, "rb")  # noqa: SIM115 (closed below, before the child is waited for)
     try:
         yield _received(receiver, child, result)
@@ -173,6 +178,16 @@ def _in_child(source, result):
         if child.poll() is None:
             child.terminate()
         child.wait()
+
+
+def _start(location, fd):
+    # A fresh interpreter, as multiprocessing's "spawn" starts (the same executable, see its
+    # set_executable), without its re-run of the caller's __main__ in the child.
+    return subprocess.Popen(  # noqa: S603 (our own interpreter and code, no shell)
+        [spawn.get_executable(), "-I", "-c", _CHILD, str(ROOT), location, str(fd),
+         str(BATCH_ROWS), str(HAND_OVER_BELOW)],
+        pass_fds=[fd], stdin=subprocess.DEVNULL,
+    )
 
 
 def _received(receiver, child, result):
@@ -260,12 +275,11 @@ def _parent_idle(fd: int, hand_over_below: int):
     try:
         import fcntl
         import termios
-
+    except ImportError:
+        return lambda: False  # cannot tell (not Unix): the child converts every batch
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or over the system's limit
         # Up to ~1 MB of batches waiting lets the child run ahead of a slow insert; the pipe's
         # bound is what keeps memory flat when the writer is the slower one.
         fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
-        probe = bytes(4)
-        fcntl.ioctl(fd, termios.FIONREAD, probe)
-    except (ImportError, AttributeError, OSError):
-        return lambda: False  # cannot tell (not Linux): the child converts every batch
+    probe = bytes(4)
     return lambda: int.from_bytes(fcntl.ioctl(fd, termios.FIONREAD, probe), sys.byteorder) < hand_over_below

@@ -182,3 +182,16 @@ def test_ctrl_c_while_inserting_ends_the_child_and_keeps_nothing(tmp_path, monke
     with pytest.raises(KeyboardInterrupt):
         load(path)
     assert not Trip.objects.exists() and not LoadedFile.objects.exists()
+
+
+def test_a_big_file_is_parsed_in_process_when_no_child_interpreter_can_start(tmp_path, monkeypatch, in_child):
+    def no_interpreter(*args, **kwargs):
+        raise FileNotFoundError("no python here")
+
+    monkeypatch.setattr(rowpipe.subprocess, "Popen", no_interpreter)
+    path = write(tmp_path / "month.csv", CLASSIC_HEADER, [classic_line(), classic_line(duration="x")])
+
+    out, err = load(path)
+
+    assert "month.csv: loaded 1 trips, skipped 1 bad rows." in out
+    assert err == "month.csv:3: skipped: tripduration 'x' is not a whole number\n"
