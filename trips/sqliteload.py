@@ -18,13 +18,16 @@ ROW = f"({', '.join('?' * WIDTH)})"
 INDEX = "trip_station_recent"
 # Below this, keeping the index up to date costs too little to be worth a rebuild.
 REBUILD_FROM_ROWS = 20_000
+# A classic CSV row takes ~185 bytes, a 2021+ one ~150: a file's size / 200 is its rows or
+# fewer (far fewer when it is compressed), so a rebuild decided on it is never a waste.
+BYTES_PER_ROW = 200
 
 
 def write(loader, source, report) -> tuple[str, int]:
     """Insert every good row of `source` in the caller's transaction; (sha256, bytes read)."""
     raw = connections[loader.alias].connection
     (existing,) = raw.execute("SELECT coalesce(max(trip_id), 0) FROM trip").fetchone()
-    index = _Index(raw, existing)
+    index = _Index(raw, existing, expected=(source.size or 0) // BYTES_PER_ROW)
     # Errors of the raw connection become Django's, as the command reports them.
     with connections[loader.alias].wrap_database_errors, rowpipe.parsed(source) as (batches, parsed), index:
         for flat, bad in batches:
@@ -51,36 +54,41 @@ def _insert(raw, flat):
 
 
 class _Index:
-    """Drops trip_station_recent once this file has brought as many rows as the table held
-    before it, and builds it again before the caller commits: one sort then costs less than
-    keeping a B-tree up to date row by row (measured: about 0.5 s against 2-3 s a million).
+    """Drops trip_station_recent when this file brings a quarter as many rows as the table
+    holds (known from its size up front, or once that many have come), and builds it again
+    before the caller commits. Keeping a B-tree of a million station names up to date costs
+    ~4 s a million rows, sorting them all again ~0.5 s a million (measured), so even a
+    quarter pays for the rebuild.
 
     Readers are safe: in WAL mode they keep seeing the last committed snapshot, index and
     all, until this transaction commits with the index rebuilt; any failure before that rolls
     the DROP INDEX back with the rows.
     """
 
-    def __init__(self, raw, existing: int):
-        self.raw, self.existing, self.sql, self.considered = raw, existing, None, False
+    def __init__(self, raw, existing: int, expected: int):
+        self.raw, self.sql, self.dropped = raw, None, False
+        self.enough, self.expected = max(existing // 4, REBUILD_FROM_ROWS), expected
 
     def __enter__(self):
         pragmas = ("cache_size", "threads")
         self.pragmas = {name: self.raw.execute(f"PRAGMA {name}").fetchone()[0] for name in pragmas}
         # 40 MB of page cache (instead of 2 MB) keeps the index's pages in memory while it is kept.
         self.raw.execute("PRAGMA cache_size = -40000")
+        self.consider(self.expected)
         return self
 
-    def consider(self, loaded: int):
-        if self.considered or loaded < max(self.existing, REBUILD_FROM_ROWS):
+    def consider(self, rows: int):
+        if self.dropped or rows < self.enough:
             return
-        self.considered = True
+        self.dropped = True
         row = self.raw.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
                                [INDEX]).fetchone()
+        # Appends need no big cache, CREATE INDEX sorts faster in small runs (measured), and
+        # DROP INDEX, which reads every page of the index, would fill a big one for nothing.
+        self._restore("cache_size")
         if row:
             self.sql = row[0]
             self.raw.execute(f'DROP INDEX "{INDEX}"')
-            # Appends need no big cache, and CREATE INDEX sorts faster in small runs (measured).
-            self._restore("cache_size")
 
     def __exit__(self, exc_type, exc, tb):
         try:

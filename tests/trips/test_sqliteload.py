@@ -195,3 +195,21 @@ def test_a_big_file_is_parsed_in_process_when_no_child_interpreter_can_start(tmp
 
     assert "month.csv: loaded 1 trips, skipped 1 bad rows." in out
     assert err == "month.csv:3: skipped: tripduration 'x' is not a whole number\n"
+
+
+def test_the_station_index_is_rebuilt_for_a_big_file_and_kept_up_to_date_for_a_small_one(
+        tmp_path, monkeypatch, in_child):
+    index, rebuilt = station_index(), []
+
+    class Watched(sqliteload._Index):
+        def __exit__(self, *exc):
+            rebuilt.append(self.sql is not None)
+            return super().__exit__(*exc)
+
+    monkeypatch.setattr(sqliteload, "_Index", Watched)
+    load(write(tmp_path / "big.csv", CLASSIC_HEADER, [classic_line(600 + i) for i in range(40)]))
+    load(write(tmp_path / "small.csv", CLASSIC_HEADER, [classic_line(60 + i) for i in range(5)]))
+
+    assert rebuilt == [True, False]  # 5 new rows are fewer than a quarter of the 40 there
+    assert station_index() == index
+    assert Trip.objects.count() == 45
