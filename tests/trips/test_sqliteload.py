@@ -25,7 +25,9 @@ from tests.trips.conftest import (
     zipped,
 )
 from trips import rowpipe, sqliteload, stations
+from trips.loading import Loader
 from trips.models import LoadedFile, Station, Trip
+from trips.sources import Source
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
@@ -213,3 +215,13 @@ def test_the_station_index_is_rebuilt_for_a_big_file_and_kept_up_to_date_for_a_s
     assert rebuilt == [True, False]  # 5 new rows are fewer than a quarter of the 40 there
     assert station_index() == index
     assert Trip.objects.count() == 45
+
+
+def test_progress_is_reported_every_so_many_rows_and_at_the_end(tmp_path, monkeypatch, in_child):
+    monkeypatch.setattr(sqliteload, "PROGRESS_ROWS", 4)
+    shown = []
+    path = write(tmp_path / "month.csv", CLASSIC_HEADER, [classic_line()] * 10)
+
+    Loader(on_progress=shown.append).load(Source.check(str(path)))
+
+    assert shown == [4, 8, 10]
