@@ -7,7 +7,7 @@ once per hour instead of once per value (the loader's hot path).
 """
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
@@ -220,8 +220,11 @@ def _hour_to_utc(hour: str, what) -> tuple[str, bool]:
     except ValueError:
         return "", False
     # fold=0: an hour that occurs twice (November) is read as its first occurrence.
-    utc = (local - local.replace(tzinfo=NEW_YORK).utcoffset()).strftime("%Y-%m-%d %H")
-    LOCAL_HOUR[utc] = local.hour
+    moment = local - local.replace(tzinfo=NEW_YORK).utcoffset()
+    utc = moment.strftime("%Y-%m-%d %H")
+    # The New York hour of that UTC hour, as the database counts it: 02:30 on the night
+    # clocks spring forward does not exist, is stored as 07:30 UTC and counts as 3 o'clock.
+    LOCAL_HOUR[utc] = moment.replace(tzinfo=UTC).astimezone(NEW_YORK).hour
     return utc, True
 
 

@@ -7,6 +7,7 @@ from functools import partial
 
 import pytest
 from django.core.management import CommandError
+from django.db import router
 
 from tests.trips.conftest import (
     CLASSIC_HEADER,
@@ -21,6 +22,7 @@ from tests.trips.conftest import (
     write,
     zipped,
 )
+from trips import stations
 from trips.models import LoadedFile, Station, Trip
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
@@ -270,3 +272,19 @@ def test_a_corrupt_gzip_is_an_error_naming_the_file_and_keeps_nothing(tmp_path):
     with pytest.raises(CommandError, match="broken.csv.gz: cannot read it"):
         load(path)
     assert not Trip.objects.exists() and not LoadedFile.objects.exists()
+
+
+@pytest.mark.parametrize("with_unparseable_row", [False, True], ids=["fast path", "careful path"])
+def test_a_start_in_the_skipped_spring_forward_hour_counts_where_the_database_recount_puts_it(
+    tmp_path, with_unparseable_row
+):
+    lines = [classic_line(start="2019-03-10 02:30:00", stop="2019-03-10 04:10:00", start_name="Sip Ave")]
+    if with_unparseable_row:  # on PostgreSQL, COPY refuses it and Python parses the file
+        lines.append(classic_line(start="2019-03-32 08:00:00"))
+    load(write(tmp_path / "spring.csv", CLASSIC_HEADER, lines))
+    loaded = Station.objects.get(name="Sip Ave").hour_counts()
+
+    stations.rebuild(router.db_for_write(Trip))
+
+    assert Station.objects.get(name="Sip Ave").hour_counts() == loaded
+    assert sum(loaded) == 1
