@@ -46,6 +46,8 @@ MODERN_REQUIRED = ("started_at", "ended_at", "start_station_id", "start_station_
 # Subscriber/Customer for the same two kinds of rider.
 USERTYPES = {"member": "Subscriber", "casual": "Customer"}
 EMPTY = frozenset({"", "\\N", "NULL", "null", "NaN", "nan"})
+# Every name in generated SQL is one of ours (COLUMNS), never text from a file.
+INSERT = f"INSERT INTO trip ({', '.join(COLUMNS)}) VALUES "  # noqa: S608
 
 
 class BadRow(ValueError):
@@ -188,8 +190,21 @@ _TO_UTC: dict[str, tuple[str, bool]] = {}
 # its normalised form. Bounded: one entry per hour of data, and at most 200,000 tails.
 _FAST_HOURS: dict[str, str] = {}
 _FAST_TAILS: dict[str, str] = {}
-# UTC "YYYY-MM-DD HH" -> New York hour of day, for the per-hour station chart.
-LOCAL_HOUR: dict[str, int] = {}
+
+
+class _LocalHours(dict):
+    """UTC "YYYY-MM-DD HH" -> New York hour of day, for the per-hour station chart: worked
+    out once per hour, and the hour the database's own recount (stations.hour_counts) gives.
+    02:30 on the night clocks spring forward does not exist: it is stored as 07:30 UTC and
+    counts as 3 o'clock."""
+
+    def __missing__(self, utc_hour):
+        moment = datetime.fromisoformat(f"{utc_hour}:00").replace(tzinfo=UTC)
+        hour = self[utc_hour] = moment.astimezone(NEW_YORK).hour
+        return hour
+
+
+LOCAL_HOUR = _LocalHours()
 
 
 def utc_text(text, what) -> str:
@@ -220,11 +235,7 @@ def _hour_to_utc(hour: str, what) -> tuple[str, bool]:
     except ValueError:
         return "", False
     # fold=0: an hour that occurs twice (November) is read as its first occurrence.
-    moment = local - local.replace(tzinfo=NEW_YORK).utcoffset()
-    utc = moment.strftime("%Y-%m-%d %H")
-    # The New York hour of that UTC hour, as the database counts it: 02:30 on the night
-    # clocks spring forward does not exist, is stored as 07:30 UTC and counts as 3 o'clock.
-    LOCAL_HOUR[utc] = moment.replace(tzinfo=UTC).astimezone(NEW_YORK).hour
+    utc = (local - local.replace(tzinfo=NEW_YORK).utcoffset()).strftime("%Y-%m-%d %H")
     return utc, True
 
 

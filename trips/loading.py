@@ -16,13 +16,11 @@ from django.db import connections, router, transaction
 from django.db.models import Max, Q
 
 from trips import background, sqliteload, stations
-from trips.formats import COLUMNS, LOCAL_HOUR, BadRow, Layout, NotATripFile
+from trips.formats import COLUMNS, INSERT, LOCAL_HOUR, BadRow, Layout, NotATripFile
 from trips.models import LoadedFile, Trip
 from trips.sources import Source, SourceError
 
 SNOWFLAKE_BATCH = 1_000
-# Every name in generated SQL is one of ours (COLUMNS), never text from a file.
-INSERT = f"INSERT INTO trip ({', '.join(COLUMNS)}) VALUES "  # noqa: S608
 
 
 class LoadError(Exception):

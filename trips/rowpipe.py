@@ -29,12 +29,11 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from multiprocessing import spawn
 from operator import itemgetter
 from pathlib import Path
 
-from trips.formats import COLUMNS, NEW_YORK, BadRow, Layout
+from trips.formats import COLUMNS, LOCAL_HOUR, BadRow, Layout
 from trips.sources import Source
 
 # Smaller sources parse in-process: a child interpreter costs ~0.1 s to start.
@@ -64,22 +63,9 @@ class ChildTraceback(Exception):
     """The parser process's own traceback, as the cause of an error it handed back."""
 
 
-class LocalHours(dict):
-    """UTC "YYYY-MM-DD HH" -> New York hour of day, worked out once per hour: the hour the
-    database's own recount (stations.hour_counts) gives the same trip."""
-
-    def __missing__(self, utc_hour):
-        moment = datetime.fromisoformat(f"{utc_hour}:00").replace(tzinfo=UTC)
-        hour = self[utc_hour] = moment.astimezone(NEW_YORK).hour
-        return hour
-
-
-_LOCAL_HOURS = LocalHours()
-
-
 def count_hours(hours: Counter, flat: list):
     """Add the (station, New York hour) of each row in `flat`, counted in C, not row by row."""
-    starts = map(_LOCAL_HOURS.__getitem__, map(_START_HOUR, flat[1::WIDTH]))
+    starts = map(LOCAL_HOUR.__getitem__, map(_START_HOUR, flat[1::WIDTH]))
     hours.update(zip(flat[4::WIDTH], starts, strict=True))
 
 

@@ -7,13 +7,12 @@ All SQL here is built from our own column and index names, never from text in a 
 from django.db import connections
 
 from trips import rowpipe
-from trips.formats import COLUMNS
+from trips.formats import COLUMNS, INSERT
 
 WIDTH = len(COLUMNS)
 # One INSERT per batch of 200 rows binds 3,200 parameters (SQLite allows 32,766): a third
 # less time than executemany's statement per row (measured); sqlite3 caches the statement.
 ROWS_PER_INSERT = 200
-INSERT = f"INSERT INTO trip ({', '.join(COLUMNS)}) VALUES "  # noqa: S608
 ROW = f"({', '.join('?' * WIDTH)})"
 # Progress every 5,000 rows, as load_trips has always shown it, not every 200-row batch.
 PROGRESS_ROWS = 5_000
