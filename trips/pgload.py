@@ -64,18 +64,18 @@ class Progress:
 
 
 def copy_parts(loader, source, parts, report):
-    with connections[loader.alias].cursor() as cursor:
-        pgpartitions.drop_orphans(cursor)
-        base = pgpartitions.first_free_id(cursor)
+    base = _first_free_id(loader.alias)
     progress, slices = Progress(loader.on_progress, report.loaded), []
     for where, stream in parts:
         planned = _plan(source, where, stream, base)
         # The ranges read the file themselves; the stream is still read through, at the
         # same time, for the ledger's hash of the whole file.
         hashing = _read_through(stream) if len(planned) > 1 else None
-        _fill_all(loader.alias, planned, lambda piece, cursor: pgsql.copy_csv(piece, cursor, progress))
-        if hashing is not None:
-            hashing.join()
+        try:
+            _fill_all(loader.alias, planned, lambda piece, cursor: pgsql.copy_csv(piece, cursor, progress))
+        finally:
+            if hashing is not None:
+                hashing.join()  # before the stream is closed, on failure too
         slices += planned
         base = max(s.end for s in planned)
     _attach(loader, slices, report)
@@ -83,16 +83,20 @@ def copy_parts(loader, source, parts, report):
 
 def python_rows(loader, source, parts, report):
     """The careful path: Python parses and checks each row; COPY (text format) writes them."""
-    with connections[loader.alias].cursor() as cursor:
-        pgpartitions.drop_orphans(cursor)
-        base = pgpartitions.first_free_id(cursor)
     rows = pgsql.TextRows(loader._rows(parts, report), report, loader.on_progress)
-    whole = Slice(source.name, None, rows, 2, base)
+    whole = Slice(source.name, None, rows, 2, _first_free_id(loader.alias))
     _fill_all(loader.alias, [whole], pgsql.copy_text)
     # The slice's own count, by the database, replaces the one _rows kept as it went: the
     # two differ for times in the hour that spring-forward skips.
     report.hours.clear()
     _attach(loader, [whole], report)
+
+
+def _first_free_id(alias) -> int:
+    """Under the loader's lock on trip: drop what a failed load left, then the first id to take."""
+    with connections[alias].cursor() as cursor:
+        pgpartitions.drop_orphans(cursor)
+        return pgpartitions.first_free_id(cursor)
 
 
 def _plan(source, where, stream, base) -> list[Slice]:
@@ -159,13 +163,11 @@ def _fill(alias, piece, fill):
             piece.hours = pgsql.hour_counts(cursor, piece.table)
             pgpartitions.finish_slice(cursor, piece.table, piece.base, piece.end)
         connection.commit()
-    except (DataError, IntegrityError) as exc:
-        connection.rollback()
+    except BaseException as exc:
+        connection.rollback()  # the table goes with it
         piece.table = ""
-        raise FastPathFailed(str(exc).strip().splitlines()[0]) from None
-    except BaseException:
-        connection.rollback()
-        piece.table = ""
+        if isinstance(exc, DataError | IntegrityError):
+            raise FastPathFailed(str(exc).strip().splitlines()[0]) from None
         raise
     finally:
         connection.close()
