@@ -161,12 +161,7 @@ class PeakSampler(threading.Thread):
             self.done.wait(0.02)
 
     def _label(self, pid):
-        command = _read(f"/proc/{pid}/cmdline").replace("\0", " ")
-        if pid == self.pid:
-            return "load_trips"
-        if "resource_tracker" in command:
-            return "multiprocessing's resource tracker"
-        return "its child process" + (" (spawned)" if "spawn_main" in command else "")
+        return "load_trips" if pid == self.pid else "its child process"
 
     def _family(self, pid):
         yield pid
