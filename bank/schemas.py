@@ -35,7 +35,7 @@ class ProductOut(Schema):
     price: Decimal
 
 
-class Ref(Schema):
+class Ref(Strict):
     id: UUID
 
 

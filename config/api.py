@@ -10,9 +10,12 @@ from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from access import policy
+from config.apiparser import BodyRefused, StrictJsonParser
 from config.databases import error_summary
+from config.schemas import Detail, ValidationDetail
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +24,7 @@ api = NinjaAPI(
     version="1.0",
     description="JSON endpoints of the trips, bank, parties, catalog and counter apps.",
     urls_namespace="api",
+    parser=StrictJsonParser(),
 )
 
 
@@ -45,7 +49,38 @@ def not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
+    # ninja turns any parser exception into a bare 400; ours carries its own status and text.
+    cause = exc.__cause__
+    if isinstance(cause, BodyRefused) and cause.field:
+        errors = [{"field": cause.field, "message": str(cause)}]
+        body = {"detail": f"{cause.field}: {cause}", "errors": errors}
+        return api.create_response(request, body, status=cause.status)
+    if isinstance(cause, BodyRefused):
+        return api.create_response(request, {"detail": str(cause)}, status=cause.status)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc):
+    # ninja adds Retry-After (whole seconds) to this response.
+    detail = f"Too many writes from this client; try again in {exc.wait or 1} s."
+    return api.create_response(request, {"detail": detail}, status=429)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    detail = ("Authentication required: send Authorization: Bearer <token> "
+              "(manage.py create_api_token) or sign in; unknown and revoked tokens are refused.")
+    response = api.create_response(request, {"detail": detail}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    """Anything unexpected: logged with its traceback, and still JSON for the client."""
+    logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return api.create_response(request, {"detail": "Server error; it has been logged."}, status=500)
 
 
 @api.exception_handler(RequestDataTooBig)
@@ -81,7 +116,26 @@ def _mount():
         ("counter", counter), ("trips", trips), ("bank", bank),
         ("parties", parties), ("catalog", catalog),
     ):
+        policy.apply(prefix, router)
         api.add_router(f"/{prefix}/", router)
+        _document_errors(router)
+
+
+def _document_errors(router):
+    """Every operation lists the errors any of them can give, with their JSON shape: 400
+    (refused text, see config.middleware), 422 when it takes parameters, 413/415 when it
+    takes a body, 503 when the database is down."""
+    for path, path_view in router.path_operations.items():
+        for operation in path_view.operations:
+            extra = {400: Detail}
+            if operation.models:
+                extra[422] = ValidationDetail
+            if operation.methods[0] in ("POST", "PUT", "PATCH"):
+                extra.update({413: Detail, 415: Detail})
+            if not path.endswith("/ping/"):
+                extra[503] = Detail
+            for code, model in operation._create_response_model_multiple(extra).items():
+                operation.response_models.setdefault(code, model)
 
 
 _mount()

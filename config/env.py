@@ -5,6 +5,7 @@ environment variables always win over it.
 """
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -44,6 +45,17 @@ def get_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+
+
+RATE = re.compile(r"^\d+/(\d*)(s|sec|m|min|h|hour|d|day)$")
+
+
+def get_rate(name: str, default: str) -> str:
+    """A throttle rate such as 120/min, or "off"."""
+    value = (get(name) or default).lower()
+    if value == "off" or RATE.match(value):
+        return value
+    raise ImproperlyConfigured(f"{name}={value!r} is not a rate; use N/s, N/min, N/hour, N/day or off.")
 
 
 def get_list(name: str, default: list[str] | None = None) -> list[str]:

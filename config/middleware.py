@@ -2,9 +2,10 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 
+from config.apiparser import unstorable
 from config.databases import error_summary
 
 logger = logging.getLogger(__name__)
@@ -43,3 +44,22 @@ class JsonMethodNotAllowedMiddleware:
             return response
         detail = f"{request.method} is not allowed here; use {response.get('Allow', 'another method')}."
         return JsonResponse({"detail": detail}, status=405, headers={"Allow": response.get("Allow", "")})
+
+
+class RefuseUnstorableTextMiddleware:
+    """NUL or a lone surrogate in the path or query string is a 400 before any view runs:
+    PostgreSQL refuses NUL in text and no driver can encode a surrogate, so a search for
+    one would otherwise be a 500 on one engine and an empty page on another."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        texts = [request.path, *request.GET.keys()]
+        texts += [value for values in request.GET.lists() for value in values[1]]
+        if not any(unstorable(text) for text in texts):
+            return self.get_response(request)
+        detail = "NUL characters and lone surrogates are not accepted in the path or query string."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": detail}, status=400)
+        return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")

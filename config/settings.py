@@ -1,5 +1,8 @@
 """The one settings module. Every value that varies comes from config.env."""
 
+from datetime import timedelta
+
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config import env
@@ -43,7 +46,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",  # serves /api/docs' Swagger UI from our own static files, not a CDN
+    "axes",  # admin login lockout
     "config",
+    "access",
     "counter",
     "trips",
     "bank",
@@ -56,7 +61,9 @@ if uses_cassandra(DATABASES):
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RefuseUnstorableTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -65,6 +72,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "config.middleware.JsonMethodNotAllowedMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before any check
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -141,3 +155,34 @@ TRIPS_PAGE_CACHE_SECONDS = 1.0
 BANK_RETRY_ATTEMPTS = env.get_int("BANK_RETRY_ATTEMPTS", 8)
 BANK_RETRY_BASE_DELAY = 0.005
 BANK_RETRY_MAX_DELAY = 0.5
+
+# --- who may do what (see access.policy and the README's access policy) --------------
+# API writes per client through the cache: "N/s", "N/min", "N/hour", "N/day", or "off".
+API_ANON_RATE = env.get_rate("API_ANON_RATE", "120/min")
+API_USER_RATE = env.get_rate("API_USER_RATE", "1200/min")
+# How many reverse proxies in front append to X-Forwarded-For; 0 trusts only REMOTE_ADDR,
+# so a client cannot pick its own address for throttles and lockouts.
+API_PROXY_COUNT = env.get_int("API_PROXY_COUNT", 0)
+NINJA_NUM_PROXIES = API_PROXY_COUNT
+
+# django-axes: an admin login is locked for a username from one address after 5 failures.
+AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "access.throttles.client_address"
+AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+
+# django-csp: scripts and styles only from our own static files, on every page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}

@@ -16,3 +16,5 @@ urlpatterns = [
     path("parties/", include("parties.urls")),
     path("catalog/", include("catalog.urls")),
 ]
+
+handler500 = "config.views.server_error"

@@ -35,3 +35,10 @@ def home(request):
 def healthz(request):
     report = check_all()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+def server_error(request):
+    """Django's last resort: JSON under /api/, the plain page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error; it has been logged."}, status=500)
+    return render(request, "500.html", status=500)

@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, field_validator
 
+from config.schemas import Detail, IsoDate, StrictIn, strict_choice, strict_int
 from parties.forms import clean_city
 from parties.models import CITY_MAX_LENGTH, NAME_MAX_LENGTH
 from parties.store import MAX_PEOPLE, InvalidChange, PartyNotFound, get_store, parse_id
@@ -24,10 +25,10 @@ class PartyOut(Schema):
     people: int
 
 
-class PartyIn(Schema):
+class PartyIn(StrictIn):
     name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH)
-    date: datetime.date
-    people: int = Field(0, ge=0, le=MAX_PEOPLE)
+    date: IsoDate
+    people: strict_int(ge=0, le=MAX_PEOPLE) = 0
 
     @field_validator("name")
     @classmethod
@@ -39,18 +40,14 @@ class PartyIn(Schema):
         return value.strip()
 
 
-class PeopleIn(Schema):
-    prev: int = Field(ge=0, le=MAX_PEOPLE, description="The count the client last saw")
-    delta: int = Field(description="+1 or -1")
+class PeopleIn(StrictIn):
+    prev: strict_int(ge=0, le=MAX_PEOPLE, description="The count the client last saw")
+    delta: strict_choice(1, -1, description="+1 or -1")
 
 
 class PeopleOut(Schema):
     applied: bool
     people: int
-
-
-class Detail(Schema):
-    detail: str
 
 
 def _city(city: str) -> str:

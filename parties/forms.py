@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 
 from parties.models import CITY_MAX_LENGTH, NAME_MAX_LENGTH
@@ -15,6 +17,9 @@ def clean_city(value: str) -> str:
         raise forms.ValidationError("A city name cannot contain “/”.")
     if "\x00" in city:
         raise forms.ValidationError("A city name cannot contain NUL characters.")
+    if "%" in city or any(unicodedata.category(ch) in ("Cc", "Cs", "Cn") for ch in city):
+        # Django keeps undecodable bytes of a path percent-encoded (%FF%FE); a city is a name.
+        raise forms.ValidationError("A city name is words, not control characters or percent-escapes.")
     if city in RESERVED_CITIES:
         raise forms.ValidationError(f"“{city}” is reserved for the new-party form; name another city.")
     return city

@@ -44,3 +44,19 @@ def page(chromium):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def anon_client():
+    """No credentials at all, as an attacker or a passer-by would call."""
+    from django.test import Client
+
+    return Client()
+
+
+@pytest.fixture
+def api_client(db):
+    """Sends a superuser's API token on every request (API writes need one)."""
+    from tests.support.access import token_client
+
+    return token_client()

@@ -36,3 +36,10 @@ def post_json(client):
         return client.post(url, data, content_type="application/json")
 
     return post
+
+
+@pytest.fixture
+def client(api_client):
+    """This app's API writes need a user: its tests call as a superuser with a token.
+    The access policy's own tests (tests/access) use anonymous clients explicitly."""
+    return api_client

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from bank.models import Account, Customer, Order, Product, Transfer
+from tests.support.access import bearer, make_user, token_for
 from tests.support.threads import run_in_threads
 
 
@@ -54,6 +55,7 @@ def test_concurrent_transfers_over_http_keep_the_total(live_server):
     customer = Customer.objects.create(name="Many clients")
     ids = [str(Account.objects.create(customer=customer, balance=Decimal(50)).pk) for _ in range(4)]
     statuses, lock = [], threading.Lock()
+    auth = bearer(token_for(make_user(superuser=True)))
 
     def client(i):
         for n in range(15):
@@ -62,7 +64,7 @@ def test_concurrent_transfers_over_http_keep_the_total(live_server):
                 continue
             request = urllib.request.Request(  # noqa: S310 - the live_server on 127.0.0.1
                 f"{live_server.url}/api/bank/transfer/", json.dumps(body).encode(),
-                headers={"Content-Type": "application/json"})
+                headers={"Content-Type": "application/json", **auth})
             try:
                 with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - live_server
                     status = response.status

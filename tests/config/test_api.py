@@ -41,17 +41,17 @@ def test_a_wrong_method_is_a_json_405_with_the_allowed_ones(client):
     assert "PUT is not allowed here" in response.json()["detail"]
 
 
-def test_malformed_json_is_a_json_400(client):
-    response = client.post("/api/catalog/authors/", "{not json", content_type="application/json")
+def test_malformed_json_is_a_json_400(api_client):
+    response = api_client.post("/api/catalog/authors/", "{not json", content_type="application/json")
 
     assert response.status_code == 400
     assert response.json()["detail"]
 
 
-def test_a_body_over_the_upload_limit_is_a_json_413(client, settings):
+def test_a_body_over_the_upload_limit_is_a_json_413(api_client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
 
-    response = client.post("/api/catalog/authors/", '{"name": "' + "x" * 2000 + '"}',
+    response = api_client.post("/api/catalog/authors/", '{"name": "' + "x" * 2000 + '"}',
                            content_type="application/json")
 
     assert response.status_code == 413

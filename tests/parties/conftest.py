@@ -41,3 +41,10 @@ def make_party(store, city):
         return store.create(**{"city": city, "name": name, "date": date, "people": people, **overrides})
 
     return make
+
+
+@pytest.fixture
+def client(api_client):
+    """This app's API writes need a user: its tests call as a superuser with a token.
+    The access policy's own tests (tests/access) use anonymous clients explicitly."""
+    return api_client

@@ -65,8 +65,11 @@ def test_count_me_in_is_a_compare_and_set(client, store, make_party):
 @pytest.mark.parametrize(
     ("body", "status", "detail"),
     [
-        ({"prev": 5, "delta": 2}, 400, "delta must be +1 or -1, not 2."),
-        ({"prev": 5, "delta": -2}, 400, "delta must be +1 or -1, not -2."),
+        ({"prev": 5, "delta": 2}, 422, "delta: Value error, must be one of 1, -1"),
+        ({"prev": 5, "delta": -2}, 422, "delta: Value error, must be one of 1, -1"),
+        ({"prev": 5, "delta": True}, 422, "delta"),
+        ({"prev": "5", "delta": 1}, 422, "prev"),
+        ({"prev": 5, "delta": 1, "extra": 1}, 422, "extra"),
         ({"prev": 0, "delta": -1}, 400, "The count cannot go below 0."),
         ({"prev": -1, "delta": 1}, 422, "prev"),
         ({"prev": 5}, 422, "delta"),
@@ -105,6 +108,14 @@ def test_bad_parties_are_422_and_store_nothing(client, store, city, body):
     assert store.in_city(city) == []
 
 
+@pytest.mark.parametrize("garbage", ["%FF%FE", "%C3%28", "Ber%25lin", "%E2%80%8B%00"])
+def test_a_city_in_a_path_is_a_name_not_percent_encoded_garbage(client, garbage):
+    response = client.get(f"/api/parties/{garbage}/")
+
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
 def test_a_city_with_a_slash_cannot_be_named_in_a_path(client):
     assert client.get("/api/parties/a/b/c/d/").status_code == 404
 
@@ -125,8 +136,8 @@ def test_a_city_with_nul_in_the_path_is_a_json_4xx_on_every_endpoint(client, mak
     city = "Ber\u0000lin"
 
     assert "NUL" in client.get(api(city)).json()["detail"]
-    assert client.get(api(city, party.id)).status_code == 404
-    assert client.delete(api(city, party.id)).status_code == 404
+    assert client.get(api(city, party.id)).status_code == 400
+    assert client.delete(api(city, party.id)).status_code == 400
     assert client.post(api(city, party.id, "people"), {"prev": 0, "delta": 1},
-                       content_type="application/json").status_code == 404
+                       content_type="application/json").status_code == 400
     assert client.get(api(party.city, party.id)).json()["people"] == 0

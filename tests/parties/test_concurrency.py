@@ -14,6 +14,7 @@ import urllib.request
 
 import pytest
 
+from tests.support.access import bearer, make_user, token_for
 from tests.support.cassandra import emulator
 from tests.support.threads import run_in_threads
 
@@ -66,10 +67,11 @@ def test_random_clicks_with_retry_on_conflict_add_up_and_never_go_below_zero(sto
 def test_over_http_the_same_prev_has_exactly_one_winner(live_server, store, make_party):
     party = make_party(people=0)
     url = f"{live_server.url}/api/parties/{party.city.replace(' ', '%20')}/{party.id}/people/"
+    auth = bearer(token_for(make_user(superuser=True)))
 
     def click(_):
         body = json.dumps({"prev": 0, "delta": 1}).encode()
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", **auth}
         request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310 - http to our live server
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our live server

@@ -1,0 +1,115 @@
+"""Rate limits per client through Django's cache (Redis in production, shared by workers).
+
+ninja's SimpleRateThrottle keeps a list of timestamps with a get-then-set, which loses
+counts under concurrency and keeps request state on a shared instance. These count in
+fixed windows with the cache's atomic `add` + `incr` instead, and read the rate from
+settings on every request, so `off` and test overrides take effect at once.
+"""
+
+import functools
+import math
+import threading
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+from ninja.throttling import SimpleRateThrottle
+
+OFF = {"off", "none", "0", ""}
+
+
+class WindowThrottle(SimpleRateThrottle):
+    setting = ""  # the settings name holding "N/period" or "off"
+
+    def __init__(self):
+        self.rate = None
+        self._state = threading.local()
+
+    def get_rate(self):
+        rate = str(getattr(settings, self.setting, "off")).strip().lower()
+        return None if rate in OFF else rate
+
+    def ident(self, request) -> str | None:
+        raise NotImplementedError
+
+    def allow_request(self, request) -> bool:
+        self._state.wait = None
+        rate = self.get_rate()
+        ident = self.ident(request)
+        if rate is None or ident is None:
+            return True
+        allowed, period = self.parse_rate(rate)
+        now = self.timer()
+        window = int(now // period)
+        key = f"throttle:{self.scope}:{ident}:{window}"
+        cache.add(key, 0, timeout=period + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=period + 1)
+            count = 1
+        if count <= allowed:
+            return True
+        self._state.wait = (window + 1) * period - now
+        return False
+
+    def wait(self):
+        wait = getattr(self._state, "wait", None)
+        return None if wait is None else max(1, math.ceil(wait))
+
+
+class AnonWriteThrottle(WindowThrottle):
+    """Writes with no credentials, per client address (see API_PROXY_COUNT)."""
+
+    scope = "anon"
+    setting = "API_ANON_RATE"
+
+    def ident(self, request):
+        if getattr(request, "auth", None) is not None:
+            return None
+        return self.get_ident(request)
+
+
+class UserWriteThrottle(WindowThrottle):
+    """Writes with a token or session, per user."""
+
+    scope = "user"
+    setting = "API_USER_RATE"
+
+    def ident(self, request):
+        user = getattr(request, "auth", None)
+        return None if user is None else str(user.pk)
+
+
+class PageThrottle(WindowThrottle):
+    """HTML forms anyone may post (the counter button, the party finder's forms), per
+    client address, at the anonymous rate."""
+
+    scope = "page"
+    setting = "API_ANON_RATE"
+
+    def ident(self, request):
+        return self.get_ident(request)
+
+
+PAGE_THROTTLE = PageThrottle()
+
+
+def throttled_page(view):
+    """A POST over the rate gets the 429 page with Retry-After instead of `view`."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST" and not PAGE_THROTTLE.allow_request(request):
+            wait = PAGE_THROTTLE.wait()
+            response = render(request, "429.html", {"wait": wait}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def client_address(request) -> str | None:
+    """The client's address as throttles see it (API_PROXY_COUNT); django-axes uses it too."""
+    return PAGE_THROTTLE.get_ident(request)
