@@ -23,6 +23,11 @@ ENDPOINTS = [
 
 @require_GET
 def index(request):
+    base = request.build_absolute_uri("/api/bank/")
+    context = {"base": base, "endpoints": ENDPOINTS, "alias": bank_alias()}
+    if not request.user.has_perm("bank.view_account"):
+        # The bank is private (see the README's access policy): no figures for visitors.
+        return render(request, "bank/index.html", context)
     counts = {
         "customers": Customer.objects.count(),
         "products": Product.objects.count(),
@@ -31,8 +36,6 @@ def index(request):
         "transfers": Transfer.objects.count(),
     }
     total = Account.objects.aggregate(total=Sum("balance"))["total"] or 0
-    base = request.build_absolute_uri("/api/bank/")
     return render(request, "bank/index.html", {
-        "counts": counts, "total": total, "base": base, "endpoints": ENDPOINTS,
-        "database": describe(settings.DATABASES[bank_alias()]), "alias": bank_alias(),
+        **context, "counts": counts, "total": total, "database": describe(settings.DATABASES[bank_alias()]),
     })

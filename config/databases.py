@@ -8,7 +8,7 @@ app there. URLs are parsed by dj-database-url; the schemes it lacks are register
 import os
 import re
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -39,16 +39,31 @@ def variable_for(alias: str) -> str:
     return "DATABASE_URL" if alias == "default" else f"{alias.upper()}_DATABASE_URL"
 
 
+SCHEME_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)(.*)$", re.DOTALL)
+SECRET_PARAMS = re.compile(
+    r"([?&;](?:password|passwd|pwd|sslpassword|token|secret|client_secret|private_key_passphrase)=)[^&;#]*",
+    re.IGNORECASE,
+)
+
+
 def mask_url(url: str) -> str:
-    """The URL with its password (or token) replaced, safe for errors and pages."""
-    try:
-        parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-        return urlunsplit(parts._replace(netloc=netloc))
-    except ValueError:
-        return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)
+    """The URL with its password (or token) and secret query parameters replaced.
+
+    Not urlsplit: an unquoted `/`, `#` or `?` in a password would end the host part there
+    and leave the rest of the password in the "path". Everything between the first `:` and
+    the last `@` after the scheme is taken as the password instead, which may hide more
+    than needed but never less.
+    """
+    match = SCHEME_PREFIX.match(url)
+    if not match:
+        return SECRET_PARAMS.sub(r"\1***", url)
+    scheme, rest = match.groups()
+    user_end = rest.rfind("@")
+    if user_end != -1:
+        user, colon, _ = rest[:user_end].partition(":")
+        if colon and "/" not in user:
+            rest = f"{user}:***{rest[user_end:]}"
+    return scheme + SECRET_PARAMS.sub(r"\1***", rest)
 
 
 # --- schemes dj-database-url does not know ------------------------------------------
@@ -139,6 +154,8 @@ def parse_url(variable: str, url: str, *, allow_cassandra: bool) -> dict:
         raise fail(f"{scheme}:// is only for parties (PARTIES_DATABASE_URL)")
     if scheme not in accepted:
         raise fail(f"unknown scheme {scheme!r}" if scheme else "not a URL")
+    if _password_spills(url):
+        raise fail("the password holds an unquoted / # or ?; percent-encode it (%2F %23 %3F)")
     try:
         config = dj_database_url.parse(url)
     except ValueError:
@@ -148,6 +165,17 @@ def parse_url(variable: str, url: str, *, allow_cassandra: bool) -> dict:
     config.setdefault("OPTIONS", {})
     _tune(scheme, config, fail)
     return config
+
+
+def _password_spills(url: str) -> bool:
+    # user:pa/ss@host/db parses as host "user", port "pa", database "ss@host/db": the rest
+    # of the password would end up in the database name, and on pages.
+    rest = url.partition("://")[2]
+    head = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if "@" in head or ":" not in head:
+        return False
+    tail = rest[len(head):].split("?", 1)
+    return "@" in tail[0] or "@" in tail[-1].partition("#")[2]
 
 
 def _tune(scheme, config, fail):
@@ -236,8 +264,17 @@ def describe(settings_dict: dict) -> dict:
     return {"vendor": vendor, "host": host, "name": name}
 
 
+SECRET_OPTION = re.compile(r"pass|token|secret", re.IGNORECASE)
+
+
 def secrets(databases: dict) -> list[str]:
-    return [db["PASSWORD"] for db in databases.values() if db.get("PASSWORD")]
+    """Every password and secret-looking option, as given and percent-encoded."""
+    found = []
+    for db in databases.values():
+        found.append(db.get("PASSWORD") or "")
+        found += [str(v) for k, v in db.get("OPTIONS", {}).items() if SECRET_OPTION.search(k)]
+    found = [s for s in found if len(s) >= 3]
+    return sorted({*found, *(quote(s, safe="") for s in found)}, key=len, reverse=True)
 
 
 def error_summary(exc: BaseException, databases: dict) -> str:

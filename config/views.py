@@ -27,14 +27,33 @@ def home(request):
             "label": label, "title": title, "blurb": blurb, "alias": alias,
             "url": f"{label}:index", **describe(settings.DATABASES[alias]),
         })
-    return render(request, "home.html", {"apps": apps})
+    # Hosts and database names help an attacker more than a visitor: staff only.
+    return render(request, "home.html", {"apps": apps, "show_where": request.user.is_staff})
 
 
 @never_cache
 @require_GET
 def healthz(request):
+    """Each alias ok/down for anyone; engines and driver errors (hosts, ports) only for
+    staff signed in, since they map the network for an attacker."""
     report = check_all()
-    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    status = 200 if report["status"] == "ok" else 503
+    if not request.user.is_staff:
+        report = public_health(report)
+    return JsonResponse(report, status=status)
+
+
+def public_health(report: dict) -> dict:
+    def brief(entry):
+        return {"status": "ok" if entry.get("ok") else "down"}
+
+    public = {"status": report["status"]}
+    for key, value in report.items():
+        if key == "databases":
+            public[key] = {alias: brief(entry) for alias, entry in value.items()}
+        elif isinstance(value, dict) and "ok" in value:
+            public[key] = brief(value)
+    return public
 
 
 def server_error(request):

@@ -2,10 +2,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from access.throttles import throttled_page
 from counter.models import DEFAULT_NAME, NAME_MAX_LENGTH, Counter
 
 
 @require_http_methods(["GET", "POST"])
+@throttled_page
 def counter(request, name=DEFAULT_NAME):
     if len(name) > NAME_MAX_LENGTH:
         # The slug converter has no length limit; PostgreSQL would refuse the INSERT and

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from access.throttles import throttled_page
 from parties.forms import CityForm, PartyForm, PeopleForm
 from parties.store import InvalidChange, PartyNotFound, get_store, parse_id
 
@@ -26,6 +27,7 @@ def city(request, city):
 
 
 @require_http_methods(["GET", "POST"])
+@throttled_page
 def new(request):
     if request.method == "POST":
         form = PartyForm(request.POST)
@@ -51,6 +53,7 @@ def detail(request, city, party_id):
 
 
 @require_POST
+@throttled_page
 def people(request, city, party_id):
     party = _party_or_404(city, party_id)
     form = PeopleForm(request.POST)
@@ -78,6 +81,7 @@ def _detail(request, party, *, status, people=None, **context):
 
 
 @require_http_methods(["GET", "POST"])
+@throttled_page
 def delete(request, city, party_id):
     party = _party_or_404(city, party_id)
     if request.method == "POST":

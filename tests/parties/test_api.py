@@ -108,7 +108,7 @@ def test_bad_parties_are_422_and_store_nothing(client, store, city, body):
     assert store.in_city(city) == []
 
 
-@pytest.mark.parametrize("garbage", ["%FF%FE", "%C3%28", "Ber%25lin", "%E2%80%8B%00"])
+@pytest.mark.parametrize("garbage", ["%FF%FE", "%C3%28", "Ber%25lin", "%07Bell"])
 def test_a_city_in_a_path_is_a_name_not_percent_encoded_garbage(client, garbage):
     response = client.get(f"/api/parties/{garbage}/")
 
