@@ -1,0 +1,65 @@
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from tests.support.access import bearer, make_user, token_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_anonymous_clicks_over_the_rate_are_a_json_429_with_retry_after(settings):
+    settings.API_ANON_RATE = "3/min"
+    client = Client()
+
+    statuses = [client.post("/api/counter/t/click/").status_code for _ in range(4)]
+    response = client.post("/api/counter/t/click/")
+
+    assert statuses == [200, 200, 200, 429]
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert "Too many writes" in response.json()["detail"]
+    assert client.get("/api/counter/t/").json()["value"] == 3  # refused clicks count nothing
+
+
+def test_each_client_address_has_its_own_allowance(settings):
+    settings.API_ANON_RATE = "1/min"
+
+    first = Client(REMOTE_ADDR="10.0.0.1").post("/api/counter/t/click/")
+    second = Client(REMOTE_ADDR="10.0.0.2").post("/api/counter/t/click/")
+    spoofed = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4").post("/api/counter/t/click/")
+
+    assert (first.status_code, second.status_code, spoofed.status_code) == (200, 200, 429)
+
+
+def test_token_writes_are_throttled_per_user(settings):
+    settings.API_USER_RATE = "2/min"
+    headers = bearer(token_for(make_user("ada")))
+
+    def post():
+        return Client().post("/api/catalog/authors/", {"name": "X"}, content_type="application/json",
+                             headers=headers).status_code
+
+    assert [post(), post(), post()] == [201, 201, 429]
+
+
+def test_off_disables_the_throttle(settings):
+    settings.API_ANON_RATE = "off"
+
+    assert {Client().post("/api/counter/t/click/").status_code for _ in range(20)} == {200}
+
+
+def test_the_counter_page_button_is_throttled_too(settings):
+    settings.API_ANON_RATE = "2/min"
+    client = Client()
+
+    statuses = [client.post("/counter/").status_code for _ in range(3)]
+
+    assert statuses == [302, 302, 429]
+    assert client.post("/counter/")["Retry-After"]
