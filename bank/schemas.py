@@ -7,6 +7,8 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from config.schemas import NO_NUL
+
 Money = Field(max_digits=18, decimal_places=2, description="A decimal with at most two places")
 
 
@@ -16,7 +18,7 @@ class Strict(Schema):
 
 
 class CustomerIn(Strict):
-    name: str = Field(min_length=1, max_length=250)
+    name: str = Field(min_length=1, max_length=250, pattern=NO_NUL)
 
 
 class CustomerOut(Schema):
@@ -25,7 +27,7 @@ class CustomerOut(Schema):
 
 
 class ProductIn(Strict):
-    name: str = Field(min_length=1, max_length=250)
+    name: str = Field(min_length=1, max_length=250, pattern=NO_NUL)
     price: Decimal = Money
 
 

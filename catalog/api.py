@@ -12,6 +12,7 @@ from ninja.errors import ValidationError
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
 from catalog.models import AUTHOR_ORDER, BOOK_ORDER, Author, Book
+from config.schemas import NO_NUL, NOT_BLANK, strict_int
 
 router = Router(tags=["catalog"])
 
@@ -30,7 +31,8 @@ def _no_nul(value: str) -> str:
 def _text(min_length: int, max_length: int):
     return Annotated[
         str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length,
+                          pattern=NOT_BLANK if min_length else NO_NUL),
         AfterValidator(_no_nul),
     ]
 
@@ -39,7 +41,7 @@ Name = _text(1, 100)
 Bio = _text(0, MAX_BIO)
 Country = _text(0, 100)
 Title = _text(1, 200)
-AuthorId = Annotated[int, Field(strict=True, ge=1, le=BIGINT_MAX)]
+AuthorId = strict_int(ge=1, le=BIGINT_MAX)
 
 
 class AuthorOut(Schema):

@@ -130,6 +130,8 @@ def _document_errors(router):
             extra = {400: Detail}
             if operation.models:
                 extra[422] = ValidationDetail
+            if "{" in path:
+                extra[404] = Detail  # whatever the path names may not exist
             if operation.methods[0] in ("POST", "PUT", "PATCH"):
                 extra.update({413: Detail, 415: Detail})
             if not path.endswith("/ping/"):

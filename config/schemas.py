@@ -48,9 +48,22 @@ IsoDate = Annotated[
 ]
 
 
+# The OpenAPI patterns of text fields, so generated clients (and schemathesis) know that
+# NUL is refused and that blank means missing.
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
+def _number_not_text(value):
+    # JSON Schema counts 3.0 as an integer, so it is one here too; "3" and true are not.
+    if isinstance(value, str | bool):
+        raise ValueError("must be a JSON number, not a string or boolean")
+    return value
+
+
 def strict_int(**constraints):
-    """An integer that must be a JSON number: "3", 3.0 and true are 422."""
-    return Annotated[int, Field(strict=True, **constraints)]
+    """An integer that must be a JSON number: "3" and true are 422."""
+    return Annotated[int, BeforeValidator(_number_not_text), Field(**constraints)]
 
 
 def strict_choice(*choices: int, description: str = ""):
@@ -62,4 +75,4 @@ def strict_choice(*choices: int, description: str = ""):
         return value
 
     schema = {"type": "integer", "enum": list(choices), "description": description}
-    return Annotated[int, Field(strict=True), AfterValidator(one_of), WithJsonSchema(schema)]
+    return Annotated[int, BeforeValidator(_number_not_text), AfterValidator(one_of), WithJsonSchema(schema)]

@@ -17,4 +17,6 @@ urlpatterns = [
     path("catalog/", include("catalog.urls")),
 ]
 
+handler400 = "config.views.bad_request"
+handler403 = "config.views.permission_denied"
 handler500 = "config.views.server_error"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -60,4 +61,17 @@ def server_error(request):
     """Django's last resort: JSON under /api/, the plain page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Server error; it has been logged."}, status=500)
-    return render(request, "500.html", status=500)
+    return defaults.server_error(request)
+
+
+def bad_request(request, exception):
+    """A request Django refuses before any view (a host not in ALLOWED_HOSTS, ...)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(exception) or "Forbidden."}, status=403)
+    return defaults.permission_denied(request, exception)

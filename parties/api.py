@@ -2,19 +2,28 @@
 
 import datetime
 import uuid
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Path, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, field_validator
 
-from config.schemas import Detail, IsoDate, StrictIn, strict_choice, strict_int
+from config.schemas import NOT_BLANK, Detail, IsoDate, StrictIn, strict_choice, strict_int
 from parties.forms import clean_city
 from parties.models import CITY_MAX_LENGTH, NAME_MAX_LENGTH
 from parties.store import MAX_PEOPLE, InvalidChange, PartyNotFound, get_store, parse_id
 
 router = Router(tags=["parties"])
+
+# What clean_city accepts, so the schema says it: no "/", "%", NUL or control
+# characters, and something besides spaces.
+CITY_TEXT = r"[^/%\x00-\x1f\x7f-\x9f]"
+City = Annotated[str, Path(
+    max_length=CITY_MAX_LENGTH, pattern=rf"^{CITY_TEXT}*[^\s/%\x00-\x1f\x7f-\x9f]{CITY_TEXT}*$",
+    description="A city name, as typed (not percent-encoded bytes)",
+)]
 
 
 class PartyOut(Schema):
@@ -26,7 +35,7 @@ class PartyOut(Schema):
 
 
 class PartyIn(StrictIn):
-    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH)
+    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH, pattern=NOT_BLANK)
     date: IsoDate
     people: strict_int(ge=0, le=MAX_PEOPLE) = 0
 
@@ -67,17 +76,17 @@ def _id(party_id: str) -> uuid.UUID:
 
 
 @router.get("/{city}/", response=list[PartyOut], summary="A city's parties, newest date first")
-def list_parties(request, city: str):
+def list_parties(request, city: City):
     return get_store().in_city(_city(city))
 
 
 @router.post("/{city}/", response={201: PartyOut, 400: Detail}, summary="Create a party in a city")
-def create_party(request, city: str, payload: PartyIn):
+def create_party(request, city: City, payload: PartyIn):
     return Status(201, get_store().create(city=_city(city), **payload.dict()))
 
 
 @router.get("/{city}/{party_id}/", response={200: PartyOut, 404: Detail}, summary="One party")
-def get_party(request, city: str, party_id: str):
+def get_party(request, city: City, party_id: str):
     try:
         return get_store().get(city, _id(party_id))
     except PartyNotFound as exc:
@@ -85,7 +94,7 @@ def get_party(request, city: str, party_id: str):
 
 
 @router.delete("/{city}/{party_id}/", response={204: None, 404: Detail}, summary="Delete a party")
-def delete_party(request, city: str, party_id: str):
+def delete_party(request, city: City, party_id: str):
     try:
         get_store().delete(city, _id(party_id))
     except PartyNotFound as exc:
@@ -99,7 +108,7 @@ def delete_party(request, city: str, party_id: str):
     summary="Count me in (+1) or out (-1), only if the count is still `prev`",
     description="Compare-and-set: 200 when applied; 409 with the current count when it changed first.",
 )
-def change_people(request, city: str, party_id: str, payload: PeopleIn):
+def change_people(request, city: City, party_id: str, payload: PeopleIn):
     try:
         change = get_store().change_people(city, _id(party_id), prev=payload.prev, delta=payload.delta)
     except PartyNotFound as exc:

@@ -17,7 +17,7 @@ def clean_city(value: str) -> str:
         raise forms.ValidationError("A city name cannot contain “/”.")
     if "\x00" in city:
         raise forms.ValidationError("A city name cannot contain NUL characters.")
-    if "%" in city or any(unicodedata.category(ch) in ("Cc", "Cs", "Cn") for ch in city):
+    if "%" in city or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in city):
         # Django keeps undecodable bytes of a path percent-encoded (%FF%FE); a city is a name.
         raise forms.ValidationError("A city name is words, not control characters or percent-escapes.")
     if city in RESERVED_CITIES:
