@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tutorials
 HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate populate test test-postgres lint format bench clean
+.PHONY: help install run migrate populate test test-postgres fuzz lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,12 +36,17 @@ populate: $(RUNTIME) ## Add the demo data of every app (idempotent)
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py populate
 
 run: migrate populate ## Install, migrate, populate, then serve http://127.0.0.1:8000 with DEBUG on
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} API_ANON_RATE=$${API_ANON_RATE:-off} API_USER_RATE=$${API_USER_RATE:-off} \
+		$(PY) manage.py runserver $(HOST)
 
 test: $(DEV) ## Every suite that needs no server: SQLite, fakesnow Snowflake, emulated Cassandra, Chromium
 	$(PY) -m pytest
 	$(PY) -m pytest --fakesnow trips,catalog,counter -m "not browser" tests/trips tests/catalog tests/counter
 	$(PY) -m pytest --emulated-cassandra -m cassandra tests/parties
+	$(PY) .ci/fuzz.py --max-examples 5 --max-time 60
+
+fuzz: $(DEV) ## schemathesis, every check, anonymous and with a token (FUZZ_EXAMPLES, FUZZ_SECONDS per run)
+	$(PY) .ci/fuzz.py --max-examples $${FUZZ_EXAMPLES:-100} --max-time $${FUZZ_SECONDS:-600}
 
 test-postgres: $(DEV) ## The same suite on the local PostgreSQL (PG_URL), concurrency tests included
 	DATABASE_URL=$(PG_URL) BANK_DATABASE_URL=$(PG_URL)_bank $(PY) -m pytest --create-db -m "not browser"

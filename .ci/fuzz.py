@@ -77,7 +77,8 @@ def serve(env, port) -> subprocess.Popen:
 
 def fuzz(port, args, headers=()) -> int:
     command = [
-        str(BIN / "schemathesis"), "run", f"http://127.0.0.1:{port}/api/openapi.json",
+        str(BIN / "schemathesis"), "--config-file", str(ROOT / ".ci" / "schemathesis.toml"),
+        "run", f"http://127.0.0.1:{port}/api/openapi.json",
         "--checks", "all", "--max-examples", str(args.max_examples), "--max-time", str(args.max_time),
         "--request-timeout", "10", "--generation-database", "none", "--workers", "1",
         "--suppress-health-check", "all",

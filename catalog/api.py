@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.db import router as db_router
 from django.http import Http404, HttpResponse
 from ninja import Query, Router, Schema, Status
-from ninja.errors import ValidationError
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
 from catalog.models import AUTHOR_ORDER, BOOK_ORDER, Author, Book
@@ -115,9 +114,9 @@ def create_author(request, payload: AuthorIn):
     return Status(201, Author.objects.create(**payload.dict()))
 
 
-@router.post("/books/", response={201: BookOut}, summary="Add a book to an existing author")
+@router.post("/books/", response={201: BookOut}, summary="Add a book to an existing author (404 if none)")
 def create_book(request, payload: BookIn):
-    unknown = ValidationError([{"loc": ("body", "payload", "author_id"), "msg": "no such author"}])
+    unknown = Http404(f"No author with id {payload.author_id}.")
     if not Author.objects.filter(pk=payload.author_id).exists():
         raise unknown
     try:

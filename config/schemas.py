@@ -63,7 +63,8 @@ def _number_not_text(value):
 
 def strict_int(**constraints):
     """An integer that must be a JSON number: "3" and true are 422."""
-    return Annotated[int, BeforeValidator(_number_not_text), Field(**constraints)]
+    # Field first: after a validator, pydantic would emit `ge`/`le` rather than minimum/maximum.
+    return Annotated[int, Field(**constraints), BeforeValidator(_number_not_text)]
 
 
 def strict_choice(*choices: int, description: str = ""):

@@ -57,6 +57,7 @@ class PeopleIn(StrictIn):
 class PeopleOut(Schema):
     applied: bool
     people: int
+    detail: str = Field("", description="Why it was not applied, when it was not")
 
 
 def _city(city: str) -> str:
@@ -106,7 +107,8 @@ def delete_party(request, city: City, party_id: str):
     "/{city}/{party_id}/people/",
     response={200: PeopleOut, 409: PeopleOut, 400: Detail, 404: Detail},
     summary="Count me in (+1) or out (-1), only if the count is still `prev`",
-    description="Compare-and-set: 200 when applied; 409 with the current count when it changed first.",
+    description="Compare-and-set: 200 when applied; 409 with the current count when it changed first, "
+                "or with the reason when the count would leave 0..2147483647.",
 )
 def change_people(request, city: City, party_id: str, payload: PeopleIn):
     try:
@@ -114,5 +116,11 @@ def change_people(request, city: City, party_id: str, payload: PeopleIn):
     except PartyNotFound as exc:
         raise Http404(str(exc)) from None
     except InvalidChange as exc:
-        raise HttpError(400, str(exc)) from None
-    return Status(200 if change.applied else 409, change)
+        # prev and delta are each valid; together they would leave the allowed range, which
+        # is a conflict with the count, as a lost compare-and-set is.
+        current = get_store().get(city, _id(party_id)).people
+        return Status(409, {"applied": False, "people": current, "detail": str(exc)})
+    if change.applied:
+        return Status(200, change)
+    detail = f"The count is {change.people}, not {payload.prev}: someone changed it first."
+    return Status(409, {"applied": False, "people": change.people, "detail": detail})

@@ -64,7 +64,7 @@ def test_an_unknown_field_is_a_422_naming_it_on_every_write(headers, url):
     [
         ("/api/catalog/books/", {"title": "X", "author_id": "3"}, "author_id"),
         ("/api/catalog/books/", {"title": "X", "author_id": True}, "author_id"),
-        ("/api/catalog/books/", {"title": "X", "author_id": 3.0}, "author_id"),
+        ("/api/catalog/books/", {"title": "X", "author_id": 3.5}, "author_id"),
         ("/api/parties/Berlin/", {"name": "X", "date": "2025-06-01", "people": "3"}, "people"),
         ("/api/parties/Berlin/", {"name": "X", "date": "2025-06-01", "people": True}, "people"),
         ("/api/parties/Berlin/", {"name": "X", "date": "2025-06-01T00:00:00"}, "date"),

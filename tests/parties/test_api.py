@@ -57,8 +57,9 @@ def test_count_me_in_is_a_compare_and_set(client, store, make_party):
     applied = client.post(url, {"prev": 5, "delta": 1}, content_type="application/json")
     stale = client.post(url, {"prev": 5, "delta": -1}, content_type="application/json")
 
-    assert (applied.status_code, applied.json()) == (200, {"applied": True, "people": 6})
-    assert (stale.status_code, stale.json()) == (409, {"applied": False, "people": 6})
+    assert (applied.status_code, applied.json()) == (200, {"applied": True, "people": 6, "detail": ""})
+    assert stale.status_code == 409
+    assert stale.json() | {"detail": ""} == {"applied": False, "people": 6, "detail": ""}
     assert store.get(party.city, party.id).people == 6
 
 
@@ -70,7 +71,7 @@ def test_count_me_in_is_a_compare_and_set(client, store, make_party):
         ({"prev": 5, "delta": True}, 422, "delta"),
         ({"prev": "5", "delta": 1}, 422, "prev"),
         ({"prev": 5, "delta": 1, "extra": 1}, 422, "extra"),
-        ({"prev": 0, "delta": -1}, 400, "The count cannot go below 0."),
+        ({"prev": 0, "delta": -1}, 409, "The count cannot go below 0."),
         ({"prev": -1, "delta": 1}, 422, "prev"),
         ({"prev": 5}, 422, "delta"),
         ({"prev": "five", "delta": 1}, 422, "prev"),
@@ -112,7 +113,8 @@ def test_bad_parties_are_422_and_store_nothing(client, store, city, body):
 def test_a_city_in_a_path_is_a_name_not_percent_encoded_garbage(client, garbage):
     response = client.get(f"/api/parties/{garbage}/")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "city"
     assert response.json()["detail"]
 
 
