@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
 from catalog.models import AUTHOR_ORDER, BOOK_ORDER, Author, Book
-from config.schemas import NO_NUL, NOT_BLANK, strict_int
+from config.schemas import NO_NUL, NOT_BLANK, Detail, strict_int
 
 router = Router(tags=["catalog"])
 
@@ -114,7 +114,7 @@ def create_author(request, payload: AuthorIn):
     return Status(201, Author.objects.create(**payload.dict()))
 
 
-@router.post("/books/", response={201: BookOut}, summary="Add a book to an existing author (404 if none)")
+@router.post("/books/", response={201: BookOut, 404: Detail}, summary="Add a book to an existing author")
 def create_book(request, payload: BookIn):
     unknown = Http404(f"No author with id {payload.author_id}.")
     if not Author.objects.filter(pk=payload.author_id).exists():
