@@ -1,8 +1,8 @@
 """Fuzz the JSON API with schemathesis (every check), as an anonymous and as a token client.
 
 Starts the app on a free port against throwaway SQLite files (migrated, with the demo data
-and a superuser whose token the second run sends), runs schemathesis twice within a time
-budget, and stops the server. Exit status: schemathesis's (0 when nothing was found).
+and a superuser whose token the later runs send), runs schemathesis anonymously and with the
+token, each within a time budget, and stops the server. Exit status 0 when nothing was found.
 
     .venv/bin/python .ci/fuzz.py                       # make fuzz: a long run
     .venv/bin/python .ci/fuzz.py --max-examples 5 --max-time 60   # CI's short version
