@@ -63,3 +63,25 @@ def test_the_counter_page_button_is_throttled_too(settings):
 
     assert statuses == [302, 302, 429]
     assert client.post("/counter/")["Retry-After"]
+
+
+def test_the_party_finder_forms_stay_open_to_anonymous_visitors_but_throttled(settings):
+    settings.API_ANON_RATE = "1/min"
+    client = Client()
+    body = {"city": "Throttleville", "name": "Open air", "date": "2025-06-01", "people": 0}
+
+    first, second = client.post("/parties/new/", body), client.post("/parties/new/", body)
+
+    assert first.status_code == 302
+    assert second.status_code == 429 and int(second["Retry-After"]) >= 1
+
+
+@pytest.mark.parametrize("rate", ["fast", "10/fortnight", "ten/min", "10"])
+def test_a_rate_that_is_not_n_per_period_stops_start_up_naming_it(rate, monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config import env
+
+    monkeypatch.setenv("API_ANON_RATE", rate)
+    with pytest.raises(ImproperlyConfigured, match="API_ANON_RATE"):
+        env.get_rate("API_ANON_RATE", "120/min")
