@@ -84,13 +84,13 @@ def test_the_largest_offset_sql_takes_is_an_empty_page(client, customer):
 
 
 @pytest.mark.parametrize("what", ["customer", "product"])
-def test_a_name_with_a_nul_character_is_a_400_and_stores_nothing(post_json, what):
+def test_a_name_with_a_nul_character_is_a_422_and_stores_nothing(post_json, what):
     body = {"name": "Ca\u0000rl", **({"price": "1.00"} if what == "product" else {})}
 
     response = post_json(f"{API}/{what}/", body)
 
-    assert response.status_code == 400
-    assert "NUL" in detail(response)
+    assert response.status_code == 422
+    assert "NUL" in detail(response) and response.json()["errors"][0]["field"] == "name"
     assert not Customer.objects.exists() and not Product.objects.exists()
 
 

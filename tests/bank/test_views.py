@@ -14,7 +14,8 @@ from tests.support.threads import run_in_threads
 
 
 @pytest.mark.django_db(databases="__all__")
-def test_the_bank_page_shows_counts_endpoints_and_curl_examples(client, accounts):
+def test_the_bank_page_shows_counts_endpoints_and_curl_examples_to_staff(client, accounts):
+    client.force_login(User.objects.create_superuser("staff", "s@example.com", "pw"))
     response = client.get(reverse("bank:index"))
 
     page = response.content.decode()
