@@ -9,14 +9,23 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
 
 from config.databases import error_summary
 
 logger = logging.getLogger(__name__)
 
+
+class SiteSwagger(Swagger):
+    """ninja's Swagger UI in the site's layout (templates/api/docs.html): site header and a
+    way back, a phone viewport, scripts from static files only."""
+
+    template = "api/docs.html"
+
+
 api = NinjaAPI(
+    docs=SiteSwagger(),
     title="Django database tutorials",
     version="1.0",
     description="JSON endpoints of the trips, bank, parties, catalog and counter apps.",

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # intcomma: thousands separators in the pages
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",  # serves /api/docs' Swagger UI from our own static files, not a CDN

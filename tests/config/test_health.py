@@ -85,5 +85,5 @@ def test_the_home_page_lists_each_app_with_its_engine_but_no_credentials(client)
         assert title in page
     for label in ("counter", "trips", "bank", "parties", "catalog"):
         where = describe(settings.DATABASES[alias_for(label, settings.DATABASES)])
-        assert f"<td>{where['vendor']}</td>" in page
+        assert f'<td data-label="Engine">{where["vendor"]}</td>' in page
     assert all(db.get("PASSWORD", "") not in page for db in settings.DATABASES.values() if db.get("PASSWORD"))
