@@ -1,0 +1,59 @@
+import pytest
+
+from tests.support.pages import GRAHAM, every_page, horizontal_overflow
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(databases="__all__", transaction=True)]
+
+SCREENS = pytest.mark.parametrize("page", [390, 1280], indirect=True, ids=["phone-390", "desktop-1280"])
+
+
+def _open(page, url):
+    response = page.goto(url)
+    if "/api/docs" in url:
+        page.wait_for_selector(".opblock")  # Swagger UI has drawn the operations
+    return response
+
+
+@SCREENS
+def test_no_page_scrolls_sideways_on_a_phone_or_a_desktop(live_server, page):
+    width = page.viewport_size["width"]
+    wide = {}
+    for path in every_page():
+        response = _open(page, f"{live_server.url}{path}")
+        assert response.status < 500, f"{path} answered {response.status}"
+        size = horizontal_overflow(page)
+        # innerWidth grows past the phone's width when a page lacks a viewport meta tag.
+        if size["scroll"] > size["inner"] or size["inner"] != width:
+            wide[path] = size
+
+    assert wide == {}, f"pages wider than {width} px"
+
+
+@pytest.mark.parametrize("page", [390], indirect=True)
+def test_the_api_docs_try_it_out_fits_a_phone_and_leads_back_to_the_site(live_server, page):
+    _open(page, f"{live_server.url}/api/docs")
+    operation = page.locator(".opblock", has_text="/api/bank/order/").first
+    operation.locator(".opblock-summary").click()
+    operation.locator(".try-out__btn").click()
+    operation.locator(".execute").click()
+
+    page.wait_for_selector(".live-responses-table")
+    size = horizontal_overflow(page)
+    assert size["scroll"] <= size["inner"] == 390
+    assert page.locator("nav a[aria-current=page]").inner_text() == "API"
+    page.click("header .brand")
+    assert page.url == f"{live_server.url}/"
+
+
+@pytest.mark.parametrize("page", [390], indirect=True)
+def test_the_station_chart_is_readable_on_a_phone(live_server, page):
+    every_page()
+    _open(page, f"{live_server.url}{GRAHAM}")
+
+    chart = page.locator("#per-hour")
+    assert chart.bounding_box()["width"] <= 390
+    assert chart.locator("text.axis-title").all_text_contents() == ["Hour of day (New York time)", "Trips"]
+    assert chart.locator("text.hour-label").all_text_contents()[:3] == ["00:00", "03:00", "06:00"]
+    assert chart.locator("text.count-label").first.text_content() == "0"
+    # Scaled down to the phone, the labels are still at least 8 CSS pixels tall.
+    assert chart.locator("text.hour-label").first.bounding_box()["height"] >= 8
