@@ -135,7 +135,9 @@ def test_the_health_page_shows_whatever_the_report_holds():
     parts = {part["title"]: part for part in sections(report)}
 
     assert parts["databases"]["columns"] == ["engine", "ok", "error"]
-    assert parts["databases"]["rows"] == [("default", ["SQLite", "yes", "—"]), ("catalog", ["—", "no", "boom"])]
+    assert parts["databases"]["rows"] == [
+        ("default", ["SQLite", "yes", "—"]), ("catalog", ["—", "no", "boom"]),
+    ]
     assert parts["cache"]["rows"] == [("backend", ["redis"]), ("ok", ["yes"])]
     assert parts["migrations"]["rows"] == [("catalog", ["0002_author_country"]), ("default", ["—"])]
     assert parts["note"]["text"] == "—"

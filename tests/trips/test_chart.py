@@ -24,7 +24,7 @@ def test_there_is_a_bar_for_every_hour_and_a_label_every_three_hours_inside_the_
 
     assert [b["hour"] for b in chart["bars"]] == list(range(24))
     assert [h["hour"] for h in chart["hours"] if h["label"]] == [0, 3, 6, 9, 12, 15, 18, 21]
-    assert all(LEFT <= b["x"] and b["x"] + b["width"] <= chart["right"] <= WIDTH for b in chart["bars"])
+    assert all(b["x"] >= LEFT and b["x"] + b["width"] <= chart["right"] <= WIDTH for b in chart["bars"])
     assert chart["bottom"] < HEIGHT
 
 
