@@ -1,6 +1,6 @@
 import pytest
 
-from tests.support.pages import GRAHAM, every_page, horizontal_overflow
+from tests.support.pages import EMPTY_PAGES, GRAHAM, every_page, horizontal_overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(databases="__all__", transaction=True)]
 
@@ -14,19 +14,25 @@ def _open(page, url):
     return response
 
 
-@SCREENS
-def test_no_page_scrolls_sideways_on_a_phone_or_a_desktop(live_server, page):
+def _too_wide(page, base_url, paths) -> dict:
     width = page.viewport_size["width"]
     wide = {}
-    for path in every_page():
-        response = _open(page, f"{live_server.url}{path}")
+    for path in paths:
+        response = _open(page, f"{base_url}{path}")
         assert response.status < 500, f"{path} answered {response.status}"
         size = horizontal_overflow(page)
         # innerWidth grows past the phone's width when a page lacks a viewport meta tag.
         if size["scroll"] > size["inner"] or size["inner"] != width:
             wide[path] = size
+    return wide
 
-    assert wide == {}, f"pages wider than {width} px"
+
+@SCREENS
+def test_no_page_scrolls_sideways_on_a_phone_or_a_desktop(live_server, page):
+    empty = _too_wide(page, live_server.url, EMPTY_PAGES)
+    full = _too_wide(page, live_server.url, every_page())
+
+    assert (empty, full) == ({}, {}), f"pages wider than {page.viewport_size['width']} px"
 
 
 @pytest.mark.parametrize("page", [390], indirect=True)

@@ -6,6 +6,8 @@ from catalog.models import Author
 from parties.store import get_store
 
 GRAHAM = "/trips/from/graham-conselyea/"
+# Before any data: the pages that then show how to add some (long commands in code blocks).
+EMPTY_PAGES = ["/trips/", "/trips/stations/", "/catalog/", "/parties/Nowhere/", "/bank/"]
 
 
 def every_page() -> list[str]:
