@@ -36,22 +36,6 @@ def test_no_page_scrolls_sideways_on_a_phone_or_a_desktop(live_server, page):
 
 
 @pytest.mark.parametrize("page", [390], indirect=True)
-def test_the_api_docs_try_it_out_fits_a_phone_and_leads_back_to_the_site(live_server, page):
-    _open(page, f"{live_server.url}/api/docs")
-    operation = page.locator(".opblock", has_text="/api/bank/order/").first
-    operation.locator(".opblock-summary").click()
-    operation.locator(".try-out__btn").click()
-    operation.locator(".execute").click()
-
-    page.wait_for_selector(".live-responses-table")
-    size = horizontal_overflow(page)
-    assert size["scroll"] <= size["inner"] == 390
-    assert page.locator("nav a[aria-current=page]").inner_text() == "API"
-    page.click("header .brand")
-    assert page.url == f"{live_server.url}/"
-
-
-@pytest.mark.parametrize("page", [390], indirect=True)
 def test_the_station_chart_is_readable_on_a_phone(live_server, page):
     every_page()
     _open(page, f"{live_server.url}{GRAHAM}")
