@@ -1,8 +1,11 @@
 """Every page of the site, for tests that walk them all (tests/config/test_pages_fit.py)."""
 
+import datetime
+
 from django.core.management import call_command
 
 from catalog.models import Author
+from counter.models import Counter
 from parties.store import get_store
 
 GRAHAM = "/trips/from/graham-conselyea/"
@@ -14,7 +17,10 @@ def every_page() -> list[str]:
     """The demo data (added here), then one URL of each kind of page: each app's pages with
     real rows in them, the 404 pages, the API docs, /healthz and the admin's login."""
     call_command("populate", verbosity=0)
-    party = get_store().in_city("Berlin")[0]
+    # The widest things a visitor can put on a page: a huge count, a long unbroken name.
+    Counter.objects.create(name="a-named-counter", value=123_456_789_012)
+    today = datetime.date.today()
+    party = get_store().create(city="Berlin", name="Afterparty" * 10, date=today, people=10**9)
     party_page = f"/parties/Berlin/{party.id}/"
     return [
         "/", "/counter/", "/counter/a-named-counter/",
