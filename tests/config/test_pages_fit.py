@@ -1,6 +1,13 @@
 import pytest
 
-from tests.support.pages import EMPTY_PAGES, GRAHAM, every_page, horizontal_overflow
+from tests.support.pages import (
+    ADMIN_PAGES,
+    EMPTY_PAGES,
+    GRAHAM,
+    every_page,
+    horizontal_overflow,
+    log_in_to_the_admin,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(databases="__all__", transaction=True)]
 
@@ -31,8 +38,10 @@ def _too_wide(page, base_url, paths) -> dict:
 def test_no_page_scrolls_sideways_on_a_phone_or_a_desktop(live_server, page):
     empty = _too_wide(page, live_server.url, EMPTY_PAGES)
     full = _too_wide(page, live_server.url, every_page())
+    log_in_to_the_admin(page, live_server.url)
+    admin = _too_wide(page, live_server.url, ADMIN_PAGES)
 
-    assert (empty, full) == ({}, {}), f"pages wider than {page.viewport_size['width']} px"
+    assert (empty, full, admin) == ({}, {}, {}), f"pages wider than {page.viewport_size['width']} px"
 
 
 @pytest.mark.parametrize("page", [390], indirect=True)

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from catalog.models import Author
@@ -10,6 +11,8 @@ from parties.store import get_store
 
 GRAHAM = "/trips/from/graham-conselyea/"
 # Before any data: the pages that then show how to add some (long commands in code blocks).
+# Behind the admin's login (with the demo data in).
+ADMIN_PAGES = ["/admin/", "/admin/trips/trip/", "/admin/bank/order/", "/admin/parties/party/add/"]
 EMPTY_PAGES = ["/trips/", "/trips/stations/", "/catalog/", "/parties/Nowhere/", "/bank/"]
 
 
@@ -31,6 +34,15 @@ def every_page() -> list[str]:
         "/catalog/", *[f"/catalog/authors/{pk}/" for pk in Author.objects.values_list("pk", flat=True)],
         "/api/docs", "/healthz", "/admin/login/", "/no-such-page/",
     ]
+
+
+def log_in_to_the_admin(page, base_url):
+    User.objects.create_superuser("walker", "walker@example.com", "walker-password-1")
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("#id_username", "walker")
+    page.fill("#id_password", "walker-password-1")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
 
 
 def horizontal_overflow(page) -> dict:
