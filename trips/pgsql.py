@@ -5,6 +5,7 @@ All SQL here is built from our own column names and slice names, never from text
 
 import io
 
+from trips import interrupts
 from trips.formats import COLUMNS, Layout
 
 NULLABLE = ("start_station_latitude", "start_station_longitude", "end_station_latitude",
@@ -46,6 +47,7 @@ class Counting(io.RawIOBase):
         return True
 
     def read(self, size=-1):
+        interrupts.stop_here()  # raised here, it ends this COPY (psycopg2 aborts it)
         data = self.stream.read(size)
         self.progress.add(data.count(b"\n"))
         return data
@@ -162,6 +164,7 @@ class TextRows(io.RawIOBase):
         return True
 
     def read(self, size=-1):
+        interrupts.stop_here()
         lines = []
         for _ in range(2000):
             row = next(self.rows, None)
