@@ -19,7 +19,7 @@ import csv
 import os
 import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from django.db import connections
@@ -52,6 +52,8 @@ class Slice:
     loaded: int = 0
     bad: list[tuple[int, str]] = field(default_factory=list)
     hours: Counter = field(default_factory=Counter)
+    connection: object = None  # while it is being filled
+    give_up: threading.Event = field(default_factory=threading.Event)  # another range failed
 
 
 class Progress:
@@ -175,29 +177,40 @@ def _fill_all(alias, slices, fill):
         with ThreadPoolExecutor(len(slices), thread_name_prefix="load_trips") as pool:
             futures = [pool.submit(_fill, alias, s, fill) for s in slices]
             # On a signal, the watcher has the workers stop; leaving this block waits for them.
-            errors = [f.exception() for f in futures]
-        failed = next((e for e in errors if e is not None), None)
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = next((f.exception() for f in futures if f in done and f.exception()), None)
+            if failed is not None:
+                _give_up(slices)
         if failed is not None:
             raise failed  # the loader drops the slices the others filled
+
+
+def _give_up(slices):
+    """One range failed: the others stop now rather than finish work that is thrown away."""
+    for piece in slices:
+        piece.give_up.set()
+        if piece.connection is not None:
+            with contextlib.suppress(Exception):  # already closed
+                piece.connection.cancel()
 
 
 def _fill(alias, piece, fill):
     from psycopg2 import DataError, IntegrityError
 
-    connection = _connect(alias)
+    connection = piece.connection = _connect(alias)
     try:
         with interrupts.cancelling(connection.cancel, until_done=True), connection.cursor() as cursor:
-            interrupts.stop_here()
+            pgsql.check(piece)
             cursor.execute("SET TIME ZONE %s", [str(NEW_YORK)])
             cursor.execute("SET DateStyle = 'ISO, MDY'")
             piece.table = pgpartitions.create_slice(cursor, piece.base)
             fill(piece, cursor)
-            interrupts.stop_here()
+            pgsql.check(piece)
             # Counted before the index exists: the planner would otherwise walk the index.
             piece.hours = pgsql.hour_counts(cursor, piece.table)
-            interrupts.stop_here()
+            pgsql.check(piece)
             pgpartitions.finish_slice(cursor, piece.table, piece.base, piece.end)
-            interrupts.stop_here()
+            pgsql.check(piece)
         connection.commit()
     except BaseException as exc:
         with contextlib.suppress(Exception):  # a connection the server ended cannot roll back
@@ -207,6 +220,7 @@ def _fill(alias, piece, fill):
             raise FastPathFailed(str(exc).strip().splitlines()[0]) from None
         raise
     finally:
+        piece.connection = None
         connection.close()
 
 

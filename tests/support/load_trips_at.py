@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE_WAIT = "SELECT pg_sleep(20)"
+DATABASE_WAIT = "SELECT pg_sleep(15)"
 _announced = threading.Lock()
 
 
