@@ -122,6 +122,7 @@ def handled() -> Iterator[None]:
         os.close(write_fd)  # the watcher reads the end of the pipe and returns
         watcher.join()
         os.close(read_fd)
+        _state = _State()  # nothing of this run reaches a later one
 
 
 def _on_signal(signum, frame):
