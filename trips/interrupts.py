@@ -11,7 +11,8 @@ While `handled()` is active (load_trips' run, main thread only), the first signa
 - is held while the loader commits (`hold()` to `release()`): the commit lands whole or not
   at all, and `check()` raises the signal once the command has recorded what it kept.
 
-Later signals raise nothing (the clean-up on the way out finishes, and cannot be cut short
+SQLite's wait for another writer (its busy timeout) ignores sqlite3's interrupt(): a signal
+then acts when that wait ends. Later signals raise nothing (the clean-up on the way out finishes, and cannot be cut short
 into a traceback); the watcher still cancels whatever database call the clean-up waits on.
 """
 
