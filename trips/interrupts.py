@@ -12,8 +12,9 @@ While `handled()` is active (load_trips' run, main thread only), the first signa
   at all, and `check()` raises the signal once the command has recorded what it kept.
 
 SQLite's wait for another writer (its busy timeout) ignores sqlite3's interrupt(): a signal
-then acts when that wait ends. Later signals raise nothing (the clean-up on the way out finishes, and cannot be cut short
-into a traceback); the watcher still cancels whatever database call the clean-up waits on.
+then acts when that wait ends. Later signals raise nothing (the clean-up on the way out
+finishes, and cannot be cut short into a traceback); the watcher still cancels whatever
+database call the clean-up waits on.
 """
 
 import contextlib
@@ -47,11 +48,6 @@ class _State:
 
 
 _state = _State()
-
-
-def received() -> int:
-    """The signal that stopped this run (SIGINT or SIGTERM), or 0."""
-    return _state.signum
 
 
 def stopping() -> bool:
@@ -99,7 +95,8 @@ def cancelling(cancel: Callable[[], None], *, until_done: bool = False) -> Itera
 
 @contextlib.contextmanager
 def handled() -> Iterator[None]:
-    """SIGINT and SIGTERM stop the load as above (no-op outside the main thread)."""
+    """SIGINT and SIGTERM stop the load as above (no-op outside the main thread); any
+    error that leaves it after a signal leaves as Interrupted."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -116,6 +113,11 @@ def handled() -> Iterator[None]:
         for signum in previous:
             signal.signal(signum, _on_signal)
         yield
+    except BaseException as exc:
+        # A signal can surface as another error first: a COPY it aborted, a cancelled query.
+        if _state.signum and not isinstance(exc, Interrupted):
+            raise Interrupted(_state.signum) from exc
+        raise
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -38,18 +38,15 @@ class Command(BaseCommand):
         loader = Loader(dry_run=dry_run, replace=replace, on_bad=self.bad, on_progress=self.progress,
                         on_note=self.say)
         reports, started = [], time.monotonic()
-        with interrupts.handled():
-            try:
+        try:
+            with interrupts.handled():
                 self.load_all(loader, sources, reports, rebuild_stations and not dry_run)
-            except BaseException as exc:
-                # A signal may surface as any error on the way out (a COPY it aborted...).
-                signum = interrupts.received() or (signal.SIGINT if isinstance(exc, KeyboardInterrupt) else 0)
-                if signum:
-                    self.interrupted(signum, reports)
-                error = self.failure(exc, reports)
-                if error is None:
-                    raise
-                raise error from None
+        except (interrupts.Interrupted, KeyboardInterrupt) as exc:
+            self.interrupted(getattr(exc, "signum", signal.SIGINT), reports)
+        except LoadError as exc:
+            raise CommandError(f"{exc}{_kept(reports)}") from None
+        except DatabaseError as exc:
+            raise self.refused(exc, reports) from None
         if reports:
             self.say(self.summary(reports, time.monotonic() - started, dry_run), style=self.style.SUCCESS)
 
@@ -67,11 +64,7 @@ class Command(BaseCommand):
                 count = stations.rebuild(loader.alias)
             self.say(f"Recounted {count} stations from the trip table.")
 
-    def failure(self, exc, reports):
-        if isinstance(exc, LoadError):
-            return CommandError(f"{exc}{_kept(reports)}")
-        if not isinstance(exc, DatabaseError):
-            return None
+    def refused(self, exc, reports):
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         hint = " Has `manage.py migrate` run?" if isinstance(exc, ProgrammingError) else ""
         return CommandError(f"{self.current}: the database refused the load ({first}); "
