@@ -5,7 +5,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.load_trips_at import DATABASE_WAIT
 from tests.support.manage import ROOT, clean_environment
 
 AT = Path(__file__).resolve().parent / "load_trips_at.py"
@@ -60,9 +59,6 @@ def finish(process: subprocess.Popen) -> Finished:
 def interrupt(process: subprocess.Popen, signum: int) -> Finished:
     process.send_signal(signum)
     return finish(process)
-
-
-__all__ = ["DATABASE_WAIT"]
 
 
 def run(*files, env: dict) -> Finished:

@@ -12,6 +12,7 @@ from django.db import connections, router
 from django.db.migrations.executor import MigrationExecutor
 
 from tests.support import trips_signals as child
+from tests.support.load_trips_at import DATABASE_WAIT
 from tests.trips.conftest import CLASSIC_HEADER, MODERN_HEADER, classic_line, load, modern_line, vendor, write
 from trips import demo, pgload
 from trips.models import LoadedFile, Station, Trip
@@ -258,7 +259,7 @@ def test_a_connection_the_server_ends_fails_the_load_in_one_line_and_wedges_noth
     process = child.start(point, child.DECEMBER, env=database)
     child.wait_until_at(process, point)
     main = sql(f"SELECT pid FROM pg_locks WHERE relation = 'trip'::regclass AND {whose}")  # noqa: S608
-    victim = main[0][0] if main else backends(f"query = '{child.DATABASE_WAIT}'")[0]
+    victim = main[0][0] if main else backends(f"query = '{DATABASE_WAIT}'")[0]
 
     sql("SELECT pg_terminate_backend(%s)", [victim])
     failed = child.finish(process)
