@@ -5,8 +5,10 @@ writes run at LOCAL_QUORUM (Astra refuses ONE); the compare-and-set is a lightwe
 transaction whose Paxos round runs at LOCAL_SERIAL.
 """
 
+from itertools import groupby, islice
+
 from cassandra import ConsistencyLevel
-from cassandra.cqlengine.query import ModelQuerySet
+from cassandra.cqlengine.query import BatchQuery, ModelQuerySet
 from django.db import connections
 
 from parties.cassandra_models import PartyByCity
@@ -14,6 +16,8 @@ from parties.store import Change, PartyNotFound, PartyRecord, new_count, newest_
 
 CONSISTENCY = ConsistencyLevel.LOCAL_QUORUM
 SERIAL_CONSISTENCY = ConsistencyLevel.LOCAL_SERIAL
+# Rows per batch: one city (one partition) per batch, as Cassandra wants batches.
+BATCH_ROWS = 50
 CAS = "UPDATE {table} SET people = ? WHERE city = ? AND id = ? IF people = ?"
 
 
@@ -56,6 +60,24 @@ class CassandraStore:
         if row.get("people") is None:
             raise PartyNotFound(f"No party {party_id} in {city}.")
         return Change(applied=False, people=row["people"])
+
+    def every(self):
+        # A full scan, paged by the driver (cqlengine's default LIMIT 10000 lifted).
+        return (_record(row) for row in ModelQuerySet(PartyByCity).consistency(CONSISTENCY).limit(None))
+
+    def put_many(self, records):
+        for _, group in groupby(sorted(records, key=lambda r: r.city), key=lambda r: r.city):
+            group = iter(group)
+            while chunk := list(islice(group, BATCH_ROWS)):
+                with BatchQuery(consistency=CONSISTENCY) as batch:
+                    for r in chunk:
+                        PartyByCity.batch(batch).create(
+                            id=r.id, city=r.city, name=r.name, date=r.date, people=r.people
+                        )
+
+    def clear(self):
+        table = PartyByCity.column_family_name(include_keyspace=True)
+        self._session().execute(f"TRUNCATE {table}")
 
     def _session(self):
         return connections[self.alias].connection.session

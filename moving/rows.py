@@ -1,0 +1,150 @@
+"""Reading a table in primary-key order, and the canonical form its checksum is taken over.
+
+Rows are read with a plain cursor (a server-side one where the engine has it), in chunks,
+and turned into Python values by Django's own converters for each field, so a value reads
+the same whatever engine it comes from: aware UTC datetimes, UUIDs, Decimals, ints, floats.
+
+The canonical form of a chunk is those values as CSV (quoted text, bare numbers, NULL an
+unquoted empty field, "" a quoted one): what PostgreSQL's COPY reads, and what both ends
+of a move hash in primary-key order to compare.
+"""
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import connections
+
+CHUNK_ROWS = 5_000
+# Values of these types are never text, so NULL can be the quoted empty field COPY's
+# FORCE_NULL turns back into NULL; a nullable text column needs the bare empty field.
+NOT_TEXT = frozenset({
+    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
+    "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
+    "PositiveSmallIntegerField", "FloatField", "DecimalField", "BooleanField", "DateField",
+    "DateTimeField", "TimeField", "DurationField", "UUIDField",
+})
+
+
+class _Null(float):
+    """NULL in a text column: numeric, so csv leaves it unquoted, and printed as nothing."""
+
+    def __repr__(self):
+        return ""
+
+    __str__ = __repr__
+
+
+NULL = _Null()
+
+
+class Table:
+    """One model's table on one alias: its columns, and how to read them."""
+
+    def __init__(self, alias: str, model):
+        self.alias, self.model = alias, model
+        connection = connections[alias]
+        meta = model._meta
+        self.fields = list(meta.concrete_fields)
+        self.columns = [f.column for f in self.fields]
+        self.name = meta.db_table
+        self.fixes = [(i, fn) for i, f in enumerate(self.fields) if (fn := _converter(connection, meta, f))]
+        self.text_nullable = [i for i, f in enumerate(self.fields) if f.null and _kind(f) not in NOT_TEXT]
+        self.force_null = [f.column for f in self.fields if f.null and _kind(f) in NOT_TEXT]
+
+    def select_sql(self) -> str:
+        quote = connections[self.alias].ops.quote_name
+        columns = ", ".join(quote(c) for c in self.columns)
+        pk = quote(self.model._meta.pk.column)
+        return f"SELECT {columns} FROM {quote(self.name)} ORDER BY {pk}"  # noqa: S608 (our names)
+
+    def chunks(self) -> Iterator[list]:
+        """Every row, in primary-key order, as lists of Python values, CHUNK_ROWS at a time."""
+        connection = connections[self.alias]
+        fixes = self.fixes
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(self.select_sql())
+            while rows := cursor.fetchmany(CHUNK_ROWS):
+                if fixes:
+                    rows = [_fixed(row, fixes) for row in rows]
+                yield rows
+
+    def canonical(self, rows) -> bytes:
+        """The chunk as CSV: one line per row (see the module's docstring)."""
+        if self.text_nullable:
+            rows = [_nulls(row, self.text_nullable) for row in rows]
+        out = io.StringIO()
+        csv.writer(out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
+        return out.getvalue().encode()
+
+
+def _fixed(row, fixes):
+    row = list(row)
+    for i, fn in fixes:
+        row[i] = fn(row[i])
+    return row
+
+
+def _nulls(row, indexes):
+    row = list(row)
+    for i in indexes:
+        if row[i] is None:
+            row[i] = NULL
+    return row
+
+
+def _kind(field) -> str:
+    return field.target_field.get_internal_type() if field.is_relation else field.get_internal_type()
+
+
+def _converter(connection, meta, field):
+    """One function turning the driver's value into the canonical Python value, or None."""
+    expression = field.get_col(meta.db_table)
+    if connection.vendor == "sqlite" and _kind(field) == "DateTimeField" and settings.USE_TZ:
+        return _sqlite_datetime  # the hot path of a big move: Django's converter, in one step
+    converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+    utc = _kind(field) == "DateTimeField" and connection.vendor not in ("sqlite", "postgresql")
+    if not converters and not utc:
+        return None
+
+    def convert(value):
+        for fn in converters:
+            value = fn(value, expression, connection)
+        # Some drivers hand back times in the session's zone; the canonical form is UTC.
+        return value.astimezone(UTC) if utc and value is not None else value
+
+    return convert
+
+
+def _sqlite_datetime(value):
+    """Django stores naive UTC text on SQLite ("2018-12-01 05:03:53.386000")."""
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+    parsed = datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+class Checksum:
+    """Rows and a SHA-256 over their canonical form, in primary-key order."""
+
+    def __init__(self):
+        self.rows, self.digest = 0, hashlib.sha256()
+
+    def add(self, rows: int, data: bytes) -> None:
+        self.rows += rows
+        self.digest.update(data)
+
+    def hexdigest(self) -> str:
+        return self.digest.hexdigest()
+
+
+def checksum(table: Table, on_rows=lambda n: None) -> Checksum:
+    """Read `table` through and checksum it (the verification pass on the target)."""
+    total = Checksum()
+    for rows in table.chunks():
+        total.add(len(rows), table.canonical(rows))
+        on_rows(len(rows))
+    return total
