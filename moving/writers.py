@@ -62,7 +62,7 @@ def _copy(source, target, on_rows):
     columns = ", ".join(quote(c) for c in target.columns)
     options = f", FORCE_NULL ({', '.join(quote(c) for c in target.force_null)})" if target.force_null else ""
     stream = _ChunkStream(source, on_rows)
-    with plain_cursor(connection) as cursor:
+    with plain_cursor(connection) as cursor, connection.wrap_database_errors:
         cursor.copy_expert(f"COPY {quote(target.name)} ({columns}) FROM STDIN WITH (FORMAT csv{options})", stream)
     return stream.total
 
