@@ -5,10 +5,11 @@ writes run at LOCAL_QUORUM (Astra refuses ONE); the compare-and-set is a lightwe
 transaction whose Paxos round runs at LOCAL_SERIAL.
 """
 
-from itertools import groupby, islice
+from dataclasses import dataclass
 
 from cassandra import ConsistencyLevel
-from cassandra.cqlengine.query import BatchQuery, ModelQuerySet
+from cassandra.cqlengine.query import ModelQuerySet
+from cassandra.query import SimpleStatement
 from django.db import connections
 
 from parties.cassandra_models import PartyByCity
@@ -16,8 +17,9 @@ from parties.store import Change, PartyNotFound, PartyRecord, new_count, newest_
 
 CONSISTENCY = ConsistencyLevel.LOCAL_QUORUM
 SERIAL_CONSISTENCY = ConsistencyLevel.LOCAL_SERIAL
-# Rows per batch: one city (one partition) per batch, as Cassandra wants batches.
+# Writes in flight at once when parties move here (moving/parties.py).
 BATCH_ROWS = 50
+INSERT = "INSERT INTO {table} (city, id, name, date, people) VALUES (?, ?, ?, ?, ?)"
 CAS = "UPDATE {table} SET people = ? WHERE city = ? AND id = ? IF people = ?"
 
 
@@ -62,31 +64,39 @@ class CassandraStore:
         return Change(applied=False, people=row["people"])
 
     def every(self):
-        # A full scan, paged by the driver (cqlengine's default LIMIT 10000 lifted).
-        return (_record(row) for row in ModelQuerySet(PartyByCity).consistency(CONSISTENCY).limit(None))
+        # A full scan of this alias's keyspace, paged by the driver.
+        scan = SimpleStatement(f"SELECT city, id, name, date, people FROM {self._table()}",  # noqa: S608
+                               fetch_size=1_000, consistency_level=CONSISTENCY)
+        return (_record(_Row(**_as_dict(row))) for row in self._session().execute(scan))
 
     def put_many(self, records):
-        for _, group in groupby(sorted(records, key=lambda r: r.city), key=lambda r: r.city):
-            group = iter(group)
-            while chunk := list(islice(group, BATCH_ROWS)):
-                with BatchQuery(consistency=CONSISTENCY) as batch:
-                    for r in chunk:
-                        PartyByCity.batch(batch).create(
-                            id=r.id, city=r.city, name=r.name, date=r.date, people=r.people
-                        )
+        # Prepared INSERTs, BATCH_ROWS in flight at a time: rows of many cities spread over
+        # the cluster, which one BATCH statement (one coordinator) would not do.
+        session, insert = self._session(), self._prepared(INSERT)
+        rows = [(r.city, r.id, r.name, r.date, r.people) for r in records]
+        for start in range(0, len(rows), BATCH_ROWS):
+            futures = [session.execute_async(insert, row) for row in rows[start:start + BATCH_ROWS]]
+            for future in futures:
+                future.result()  # raises the first failure
 
     def clear(self):
-        table = PartyByCity.column_family_name(include_keyspace=True)
-        self._session().execute(f"TRUNCATE {table}")
+        self._session().execute(f"TRUNCATE {self._table()}")
+
+    def _table(self):
+        keyspace = connections[self.alias].settings_dict["NAME"]
+        return f"{keyspace}.{PartyByCity.column_family_name(include_keyspace=False)}"
 
     def _session(self):
         return connections[self.alias].connection.session
 
     def _statement(self):
-        table = PartyByCity.column_family_name(include_keyspace=True)
-        key = (id(self._session()), table)
+        return self._prepared(CAS)
+
+    def _prepared(self, cql):
+        table = self._table()
+        key = (id(self._session()), table, cql)
         if key not in _prepared:
-            statement = self._session().prepare(CAS.format(table=table))
+            statement = self._session().prepare(cql.format(table=table))
             statement.consistency_level = CONSISTENCY
             statement.serial_consistency_level = SERIAL_CONSISTENCY
             _prepared[key] = statement
@@ -103,6 +113,15 @@ def _as_dict(row) -> dict:
     if isinstance(row, dict):
         return row
     return row._asdict() if hasattr(row, "_asdict") else dict(zip(row._fields, row, strict=True))
+
+
+@dataclass
+class _Row:
+    city: str
+    id: object
+    name: str
+    date: object
+    people: int
 
 
 def _record(row) -> PartyRecord:
