@@ -65,7 +65,7 @@ def resolve(app: str, url: str | None, role: str) -> Endpoint:
         # "TRIPS_DATABASE_URL='...': unknown scheme ...": say which option it came from.
         raise EndpointError(f"--{'from' if role == 'source' else 'to'}: {exc}") from None
     for alias, existing in settings.DATABASES.items():
-        if all(existing.get(k) == config.get(k) for k in SAME_DATABASE_KEYS):
+        if all((existing.get(k) or "") == (config.get(k) or "") for k in SAME_DATABASE_KEYS):
             return Endpoint(alias, url)
     alias = TEMPORARY[role]
     _register(alias, config)
