@@ -25,7 +25,8 @@ class Fingerprint:
     total: int = 0
 
     def add(self, record: PartyRecord) -> None:
-        line = "\t".join((str(record.id), record.city, record.name, record.date.isoformat(), str(record.people)))
+        fields = (str(record.id), record.city, record.name, record.date.isoformat(), str(record.people))
+        line = "\t".join(fields)
         self.rows += 1
         self.total = (self.total + int.from_bytes(hashlib.sha256(line.encode()).digest())) % 2**256
 

@@ -63,7 +63,8 @@ def _copy(source, target, on_rows):
     options = f", FORCE_NULL ({', '.join(quote(c) for c in target.force_null)})" if target.force_null else ""
     stream = _ChunkStream(source, on_rows)
     with plain_cursor(connection) as cursor, connection.wrap_database_errors:
-        cursor.copy_expert(f"COPY {quote(target.name)} ({columns}) FROM STDIN WITH (FORMAT csv{options})", stream)
+        sql = f"COPY {quote(target.name)} ({columns}) FROM STDIN WITH (FORMAT csv{options})"
+        cursor.copy_expert(sql, stream)
     return stream.total
 
 
@@ -72,7 +73,8 @@ def _insert(source, target, on_rows):
     quote = connection.ops.quote_name
     width = len(target.columns)
     per_insert = min(ROWS_PER_INSERT.get(connection.vendor, DEFAULT_ROWS_PER_INSERT), MAX_PARAMETERS // width)
-    prefix = f"INSERT INTO {quote(target.name)} ({', '.join(quote(c) for c in target.columns)}) VALUES "
+    columns = ", ".join(quote(c) for c in target.columns)
+    prefix = f"INSERT INTO {quote(target.name)} ({columns}) VALUES "  # noqa: S608 (a model's names)
     row_sql = f"({', '.join(['%s'] * width)})"
     prepare = _preparers(target.fields, connection)
     total = Checksum()

@@ -8,4 +8,5 @@ def aliases_made_during_a_test_may_connect(request, monkeypatch, django_db_block
     started, and move_app makes its own for the URLs it is given: let those connect."""
     if request.node.get_closest_marker("django_db"):
         request.getfixturevalue("_django_db_helper")
-        monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", django_db_blocker._real_ensure_connection)
+        real = django_db_blocker._real_ensure_connection
+        monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", real)

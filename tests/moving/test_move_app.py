@@ -14,9 +14,9 @@ import pytest
 from django.core.management import call_command
 
 from tests.support.moving import (
+    alias_for_url,
     answers,
     app_on,
-    alias_for_url,
     current_alias,
     move,
     scratch_postgres,

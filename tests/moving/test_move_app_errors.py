@@ -125,7 +125,8 @@ def test_a_dropped_target_connection_keeps_no_row_and_names_the_failure(trips_lo
     with scratch_postgres(f"test_move_app_drop_{os.getpid()}") as postgres:
 
         def drop_the_connection(table, done, total):
-            with psycopg2.connect(postgres.replace("postgres://", "postgresql://")) as admin, admin.cursor() as c:
+            dsn = postgres.replace("postgres://", "postgresql://")
+            with psycopg2.connect(dsn) as admin, admin.cursor() as c:
                 c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 

@@ -4,7 +4,6 @@ import io
 import os
 import re
 from contextlib import contextmanager
-from urllib.parse import urlsplit
 
 import psycopg2
 import pytest
@@ -34,7 +33,8 @@ def scratch_postgres(name: str):
     """A fresh PostgreSQL database `name` (its URL), dropped afterwards."""
     server = postgres_server()
     try:
-        admin = psycopg2.connect(server.replace("postgres://", "postgresql://") + "/postgres", connect_timeout=5)
+        dsn = server.replace("postgres://", "postgresql://") + "/postgres"
+        admin = psycopg2.connect(dsn, connect_timeout=5)
     except psycopg2.OperationalError as exc:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL at {server} is not answering: {exc}")
@@ -61,8 +61,9 @@ def move(app, *args) -> str:
 @contextmanager
 def alias_for_url(url: str, alias: str = "move_test_view"):
     """An extra alias on `url` for the duration (to read what a move wrote)."""
-    scheme_ok = parse_url("TEST_URL", url, allow_cassandra=url.startswith(("cassandra", "astra")))
-    config = connections.configure_settings({"default": {"ENGINE": "django.db.backends.dummy"}, alias: scheme_ok})
+    parsed = parse_url("TEST_URL", url, allow_cassandra=url.startswith(("cassandra", "astra")))
+    dummy = {"ENGINE": "django.db.backends.dummy"}
+    config = connections.configure_settings({"default": dummy, alias: parsed})
     previous = settings.DATABASES.get(alias)
     settings.DATABASES[alias] = config[alias]
     connections.settings[alias] = config[alias]
@@ -116,7 +117,3 @@ def answers(client, paths) -> dict[str, tuple[int, str]]:
 def sqlite_url(path) -> str:
     return f"sqlite:///{path}"
 
-
-def masked(url: str) -> str:
-    parts = urlsplit(url)
-    return url.replace(f":{parts.password}@", ":***@") if parts.password else url
