@@ -63,6 +63,10 @@ class Table:
         return f"SELECT {columns} FROM {quote(self.name)} ORDER BY {pk}"  # noqa: S608 (our names)
 
     def _select(self, field, column):
+        if self.vendor == "sqlite" and _kind(field) == "DateTimeField":
+            # As stored: without a declared type the driver's own (Python) datetime parser
+            # is skipped, and _sqlite_datetime only appends the offset.
+            return f"CAST({column} AS TEXT)"
         if self.vendor == "postgresql" and _kind(field) == "DateTimeField" and settings.USE_TZ:
             # The server writes the text str() gives an aware UTC datetime ("2017-06-03
             # 04:00:02.386000+00:00", no fraction when it is zero): C's speed, not Python's.
@@ -83,8 +87,9 @@ class Table:
 
     def canonical(self, rows) -> bytes:
         """The chunk as CSV: one line per row (see the module's docstring)."""
-        if self.text_nullable:
-            rows = [_nulls(row, self.text_nullable) for row in rows]
+        nullable = self.text_nullable
+        if nullable:
+            rows = [_nulls(row, nullable) if None in row else row for row in rows]
         out = io.StringIO()
         csv.writer(out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
         return out.getvalue().encode()
