@@ -140,3 +140,22 @@ def test_a_dropped_target_connection_keeps_no_row_and_names_the_failure(trips_lo
 
         assert "every table verified" in move("trips", "--to", postgres)  # the re-run completes
     assert snapshot("trips", current_alias("trips")) == source_before
+
+
+def test_a_target_that_changes_rows_fails_verification_naming_the_table_and_keeps_them(tmp_path):
+    call_command("populate", only=["catalog"], verbosity=0)
+    before = snapshot("catalog", current_alias("catalog"))
+    target = tmp_path / "target.sqlite3"
+    move("catalog", "--to", sqlite_url(target))
+    with sqlite3.connect(target) as db:  # a target that does not store what it is given
+        db.execute("CREATE TRIGGER shout AFTER INSERT ON catalog_author "
+                   "BEGIN UPDATE catalog_author SET name = name || '!' WHERE id = NEW.id; END")
+
+    with pytest.raises(CommandError, match=r"verification failed for catalog_author \(3 rows read, 3 on the "
+                                           r"target, checksums differ\); the target is kept"):
+        move("catalog", "--to", sqlite_url(target), "--replace")
+
+    with sqlite3.connect(target) as db:
+        assert all(name.endswith("!") for (name,) in db.execute("SELECT name FROM catalog_author"))
+        assert rows_in(target, "catalog_book") == len(before["catalog_book"])
+    assert snapshot("catalog", current_alias("catalog")) == before
