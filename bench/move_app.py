@@ -66,7 +66,8 @@ def floor(db: Path, url: str) -> tuple[float, float]:
                        stdout=f, check=True)
     exported = time.perf_counter() - started
     psql = ["psql", "-q", "-v", "ON_ERROR_STOP=1", url.replace("postgres://", "postgresql://")]
-    create = f"DROP TABLE IF EXISTS bench_floor; CREATE TABLE bench_floor ({FLOOR_TABLE})"
+    create = ("SET client_min_messages = warning; DROP TABLE IF EXISTS bench_floor; "
+              f"CREATE TABLE bench_floor ({FLOOR_TABLE})")
     subprocess.run([*psql, "-c", create], check=True)
     checkpoint(url)
     started = time.perf_counter()

@@ -83,7 +83,7 @@ class Move:
             return {m._meta.db_table: tables.count(self.source.alias, m) for m in self.models}
         except DatabaseError as exc:
             raise EndpointError(f"cannot read {self.app} from the source {self.source.label()} "
-                                f"({self._reason(exc)}); has `manage.py migrate_all` run there?") from None
+                                f"({self.reason(exc)}); has `manage.py migrate_all` run there?") from None
 
     def _target_rows(self) -> dict[str, int]:
         if not self.target.cassandra:
@@ -156,7 +156,7 @@ class Move:
             raise MoveError(f"verification failed for {', '.join(bad)}; the target is kept as it is "
                             "for inspection and the source is untouched.")
 
-    def _reason(self, exc):
+    def reason(self, exc):
         return error_summary(exc, settings.DATABASES)
 
     def interrupted_message(self, cause: str) -> str:

@@ -40,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(move.interrupted_message("Interrupted")) from None
         except DatabaseError as exc:
             self._clear()
-            reason = move._reason(exc).replace("\n", " ")
+            reason = move.reason(exc).replace("\n", " ")
             raise CommandError(move.interrupted_message(f"The database failed ({reason})")) from None
         self._report(move, app, dry_run)
 
