@@ -10,6 +10,7 @@ The source is only ever read.
 
 import io
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -122,11 +123,9 @@ class Move:
 
     def _copy_by_store(self) -> dict:
         source, target = parties.store_for(self.source), parties.store_for(self.target)
-        if self.replace:
-            target.clear()
-        if self.target.cassandra:
-            return {"party": parties.copy(source, target, self._progress("party"))}
-        with transaction.atomic(using=self.target.alias):
+        with nullcontext() if self.target.cassandra else transaction.atomic(using=self.target.alias):
+            if self.replace:
+                target.clear()
             return {"party": parties.copy(source, target, self._progress("party"))}
 
     def _progress(self, name):
