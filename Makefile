@@ -41,7 +41,8 @@ run: migrate populate ## Install, migrate, populate, then serve http://127.0.0.1
 test: $(DEV) ## Every suite that needs no server: SQLite, fakesnow Snowflake, emulated Cassandra, Chromium
 	$(PY) -m pytest
 	$(PY) -m pytest --fakesnow trips,catalog,counter -m "not browser" tests/trips tests/catalog tests/counter
-	$(PY) -m pytest --emulated-cassandra -m cassandra tests/parties
+	$(PY) -m pytest --fakesnow trips -m snowflake tests/moving
+	$(PY) -m pytest --emulated-cassandra -m cassandra tests/parties tests/moving
 
 test-postgres: $(DEV) ## The same suite on the local PostgreSQL (PG_URL), concurrency tests included
 	DATABASE_URL=$(PG_URL) BANK_DATABASE_URL=$(PG_URL)_bank $(PY) -m pytest --create-db -m "not browser"
