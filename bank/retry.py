@@ -126,16 +126,11 @@ def retrying(fn):
     return wrapper
 
 
-def uses_table_fence(connection) -> bool:
-    """PostgreSQL (not CockroachDB): see services.transfer for why."""
-    return connection.vendor == "postgresql" and connection.settings_dict["ENGINE"] != "django_cockroachdb"
-
-
 def _make_serializable(connection):
     # The bank alias is SERIALIZABLE through its connection options (config.databases);
     # when the bank shares a PostgreSQL `default` it is not, so ask per transaction.
     # SET TRANSACTION takes no snapshot, so it must be (and is) the first statement.
-    if not uses_table_fence(connection):
+    if connection.vendor != "postgresql" or connection.settings_dict["ENGINE"] == "django_cockroachdb":
         return
     from psycopg2.extensions import ISOLATION_LEVEL_SERIALIZABLE
 
