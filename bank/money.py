@@ -17,12 +17,13 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import DataError, models
 
 CENT = Decimal("0.01")
 MAX = Decimal("999999999999.99")
 MAX_CENTS = 99_999_999_999_999
 LIMIT = "999,999,999,999.99"  # how errors and docs name MAX
+BIGINT_MAX = Decimal(2**63 - 1).scaleb(-2)
 # What the API accepts: at most 12 digits before the point and 2 after, so at most MAX.
 PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
 _PATTERN = re.compile(PATTERN)
@@ -36,13 +37,13 @@ def _number(value) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def to_cents(value) -> int:
-    """Whole cents of an amount within ±MAX with at most two decimals; ValueError otherwise."""
+def to_cents(value, limit: Decimal = MAX) -> int:
+    """Whole cents of an amount within ±limit with at most two decimals; ValueError otherwise."""
     number = _number(value)
     if number is None or isinstance(value, bool):
         raise ValueError(f"{value!r} is not an amount")
-    if abs(number) > MAX:
-        raise ValueError(f"{value} is beyond the maximum amount, {LIMIT}")
+    if abs(number) > limit:
+        raise ValueError(f"{value} is beyond the maximum amount, {LIMIT if limit == MAX else limit}")
     cents = number.scaleb(2)
     if cents != cents.to_integral_value():
         raise ValueError(f"{value} has more than two decimals")
@@ -95,7 +96,12 @@ class MoneyField(models.BigIntegerField):
     def get_prep_value(self, value):
         if value is None or hasattr(value, "resolve_expression"):
             return value
-        return to_cents(value)
+        try:
+            # Up to what a BIGINT holds: above MAX, the table's check constraint answers.
+            return to_cents(value, limit=BIGINT_MAX)
+        except ValueError as exc:
+            # Never rounded, never a bare ValueError: a value the column cannot store.
+            raise DataError(f"{self.name}: {exc}") from None
 
     def formfield(self, **kwargs):
         return super(models.IntegerField, self).formfield(**{
