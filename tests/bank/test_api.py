@@ -116,8 +116,8 @@ def test_posting_a_product_stores_its_price_to_the_cent(post_json):
     assert Product.objects.get().price == Decimal("123.40")
 
 
-@pytest.mark.parametrize("price, status", [("0", 400), ("-5", 422), ("1.234", 422), ("lots", 422), (None, 422),
-                                           (12.5, 422)])
+@pytest.mark.parametrize("price, status", [
+    ("0", 400), ("-5", 422), ("1.234", 422), ("lots", 422), (None, 422), (12.5, 422)])
 def test_a_product_price_must_be_positive_with_two_decimals(post_json, price, status):
     response = post_json(f"{API}/product/", {"name": "Ice Cream", "price": price})
 

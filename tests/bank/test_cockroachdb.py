@@ -13,8 +13,8 @@ import pytest
 from django.db import connections
 
 from bank import services
-from bank.models import Account, Customer, Transfer
 from bank.locks import strategy
+from bank.models import Account, Customer, Transfer
 from bank.retry import bank_alias
 from config.databases import build_databases
 from tests.support.threads import run_in_threads

@@ -74,7 +74,8 @@ def test_existing_amounts_become_exact_cents_and_convert_back(old_models):
 
 
 def test_amounts_that_cannot_be_exact_stop_the_migration_which_names_them_and_changes_nothing(old_models):
-    products = add_rows(old_models, [Decimal("1.00"), Decimal("1000000000000.00"), Decimal("9999999999999999.99")])
+    prices = [Decimal("1.00"), Decimal("1000000000000.00"), Decimal("9999999999999999.99")]
+    products = add_rows(old_models, prices)
 
     with pytest.raises(CommandError) as refused:
         migrate(connections[bank_alias()], AFTER)

@@ -89,7 +89,8 @@ def test_an_opening_balance_or_a_transfer_above_the_maximum_is_a_422(post_json, 
     assert Account.objects.count() == 2 and not Transfer.objects.exists()
 
 
-@pytest.mark.parametrize("value", [12.5, 1, "1e3", "1,000.00", " 1.00", "NaN", "Infinity", "-0.01", "1.001", ""])
+@pytest.mark.parametrize("value", [12.5, 1, "1e3", "1,000.00", " 1.00", "NaN", "Infinity", "-0.01", "1.001",
+                                   ""])
 def test_an_amount_that_is_not_a_plain_two_decimal_string_is_a_422(post_json, value):
     response = post_json(f"{API}/product/", {"name": "Yacht", "price": value})
 

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 
 BOTH = {
     "conflict: a check constraint": "UPDATE bank_account SET balance_cents = -1",
-    "conflict: a duplicate primary key": "INSERT INTO bank_customer (id, name) SELECT id, name FROM bank_customer",
+    "conflict: a duplicate primary key":
+        "INSERT INTO bank_customer (id, name) SELECT id, name FROM bank_customer",
     "conflict: a NULL where none may be": "UPDATE bank_customer SET name = NULL",
     "server: a table that does not exist": "SELECT * FROM bank_no_such_table",
     "server: SQL that does not parse": "SELEKT 1",
