@@ -13,7 +13,7 @@ from django.utils.timezone import now
 
 from bank import locks, money
 from bank.models import Account, Customer, Order, Product, Transfer
-from bank.retry import bank_alias, run_in_transaction
+from bank.retry import bank_alias, retry_loop, run_in_transaction
 
 
 class BankError(Exception):
@@ -166,10 +166,13 @@ def transfer(source_id: UUID, destination_id: UUID, amount: Decimal) -> Transfer
     if source_id == destination_id:
         raise Invalid("A transfer needs two different accounts; from and to are the same.")
     connection = connections[bank_alias()]
-    # Transfers that share an account wait for each other here, outside the transaction;
-    # the others run side by side (bank.locks explains why outside).
-    with locks.holding_accounts(connection, [source_id, destination_id]):
-        return run_in_transaction(_transfer, source_id, destination_id, amount)
+    # On PostgreSQL transfers that share an account wait for each other here, before their
+    # transaction; the others run side by side (bank.locks explains why before).
+    with locks.holding_accounts(connection, [source_id, destination_id]) as held:
+        if held is None:
+            return run_in_transaction(_transfer, source_id, destination_id, amount)
+        return retry_loop(lambda: _transfer_by_hand(connection, held, source_id, destination_id, amount),
+                          name="transfer")
 
 
 def _transfer(source_id, destination_id, amount):
@@ -177,15 +180,7 @@ def _transfer(source_id, destination_id, amount):
     # Everything is prepared before the first read: the transaction lasts round trips only.
     record = Transfer(source_id=source_id, destination_id=destination_id, amount=amount, created_at=now())
     insert = _insert_sql(connection, record)
-    balances = locks.read_balances(connection, [source_id, destination_id])
-    missing = [str(pk) for pk in (source_id, destination_id) if pk not in balances]
-    if missing:
-        raise NotFound(f"No account with id {', '.join(missing)}.")
-    if balances[source_id] < amount:
-        raise Conflict(f"Insufficient funds: account {source_id} holds {balances[source_id]}, "
-                       f"the transfer needs {amount}.")
-    credited = _within_max(balances[destination_id] + amount, f"The balance of account {destination_id}")
-    new = {source_id: balances[source_id] - amount, destination_id: credited}
+    new = _new_balances(locks.read_balances(connection, [source_id, destination_id]), record)
     update = _update_sql(connection, new)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not locks.is_cockroachdb(connection):
@@ -195,6 +190,33 @@ def _transfer(source_id, destination_id, amount):
             cursor.execute(*update)
             cursor.execute(*insert)
     return TransferResult(record, new[source_id], new[destination_id])
+
+
+def _transfer_by_hand(connection, held, source_id, destination_id, amount):
+    record = Transfer(source_id=source_id, destination_id=destination_id, amount=amount, created_at=now())
+    insert = _insert_sql(connection, record)
+
+    def decide(rows):
+        new = _new_balances(locks.to_balances(rows), record)
+        update = _update_sql(connection, new)
+        result = TransferResult(record, new[source_id], new[destination_id])
+        return f"{update[0]}; {insert[0]}", [*update[1], *insert[1]], result
+
+    read = locks.read_sql(connection, [source_id, destination_id])
+    return locks.run_by_hand(connection, held, read, decide)
+
+
+def _new_balances(balances: dict, record: Transfer) -> dict:
+    """Both balances after `record`, or the error that refuses it."""
+    source, destination, amount = record.source_id, record.destination_id, record.amount
+    missing = [str(pk) for pk in (source, destination) if pk not in balances]
+    if missing:
+        raise NotFound(f"No account with id {', '.join(missing)}.")
+    if balances[source] < amount:
+        raise Conflict(f"Insufficient funds: account {source} holds {balances[source]}, "
+                       f"the transfer needs {amount}.")
+    credited = _within_max(balances[destination] + amount, f"The balance of account {destination}")
+    return {source: balances[source] - amount, destination: credited}
 
 
 def _update_sql(connection, new: dict) -> tuple[str, list]:
