@@ -78,7 +78,7 @@ def holding_accounts(connection, ids):
     is not "accounts", or inside someone else's transaction, where they would come too
     late (its snapshot is taken): there SERIALIZABLE alone decides, and its owner retries.
     """
-    if strategy(connection) != "accounts" or connection.in_atomic_block:
+    if strategy(connection) != "accounts" or connection.in_atomic_block or not connection.get_autocommit():
         yield None
         return
     held = Held(sorted({lock_key(pk) for pk in ids}))

@@ -5,7 +5,7 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.db import connections
+from django.db import IntegrityError, connections
 
 from bank import locks, services
 from bank.models import Account, Customer, Transfer
@@ -21,6 +21,12 @@ def on_postgresql():
     if locks.strategy(connection) == "rows":
         pytest.skip("needs PostgreSQL (CockroachDB and SQLite lock rows)")
     return connection
+
+
+def advisory_locks_held(connection):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+        return cursor.fetchone()[0]
 
 
 @pytest.fixture
@@ -93,6 +99,21 @@ def test_no_session_lock_outlives_a_transfer_even_a_refused_one(four_accounts):
         services.transfer(a, b, Decimal("100.01"))
     services.transfer(a, b, Decimal("1.00"))
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
-        assert cursor.fetchone()[0] == 0
+    assert advisory_locks_held(connection) == 0
+
+
+def test_a_transfer_the_database_refuses_rolls_back_its_hand_run_transaction(four_accounts, monkeypatch):
+    connection = on_postgresql()
+    a, b = four_accounts[:2]
+    Account.objects.filter(pk=b).update(balance=Decimal("999999999999.99"))
+    monkeypatch.setattr(services, "_within_max", lambda total, what: total)  # so the check constraint refuses
+
+    with pytest.raises(IntegrityError):
+        services.transfer(a, b, Decimal("1.00"))
+
+    from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+
+    assert connection.connection.info.transaction_status == TRANSACTION_STATUS_IDLE
+    assert not Transfer.objects.exists()
+    assert Account.objects.get(pk=a).balance == Decimal("100.00")
+    assert advisory_locks_held(connection) == 0
