@@ -120,12 +120,13 @@ def run_by_hand(connection, held: Held, read: tuple[str, list], decide):
 
 
 def _roll_back(connection, cursor):
+    import psycopg2
     from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
     try:
         if connection.connection.info.transaction_status != TRANSACTION_STATUS_IDLE:
             cursor.execute("ROLLBACK")
-    except DatabaseError:
+    except (DatabaseError, psycopg2.Error, AttributeError):  # AttributeError: already closed
         connection.close()  # never leave a half-done transaction open on a kept connection
 
 
