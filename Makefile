@@ -55,7 +55,7 @@ format: $(DEV) ## Let ruff fix what it can
 
 bench: $(DEV) ## The benchmarks in bench/ on SQLite and the local PostgreSQL (minutes; see each script)
 	$(PY) bench/counter_http.py
-	BANK_DATABASE_URL=$(PG_URL)_bank_bench $(PY) bench/bank_transfers.py
+	BANK_DATABASE_URL=$(PG_URL)_bank_bench $(PY) bench/bank_transfers.py --floor
 	$(PY) bench/trips_load.py --url $(PG_URL)_trips_bench
 	$(PY) bench/trips_pages.py --url sqlite:///$(CURDIR)/bench/out/load.sqlite3
 	$(PY) bench/trips_pages.py --url $(PG_URL)_trips_bench

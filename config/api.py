@@ -13,6 +13,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
 
 from config.databases import error_summary
+from config.dberrors import classify
 
 logger = logging.getLogger(__name__)
 
@@ -72,11 +73,18 @@ def unknown_endpoint(request):
 
 @api.exception_handler(DatabaseError)
 def database_error(request, exc):
+    """Only an error a retry can cure is a 503 with Retry-After (config.dberrors)."""
     from django.conf import settings
 
-    logger.error("Database error on %s: %s", request.path, error_summary(exc, settings.DATABASES))
-    body = {"detail": "The database could not complete this request; try again later."}
-    return api.create_response(request, body, status=503)
+    error = classify(exc)
+    level = logging.ERROR if error.status >= 500 else logging.WARNING
+    logger.log(level, "Database error on %s (%d): %s", request.path, error.status,
+               error_summary(exc, settings.DATABASES),
+               exc_info=exc if error.status >= 500 else None)
+    response = api.create_response(request, {"detail": error.detail}, status=error.status)
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _mount():

@@ -142,3 +142,6 @@ TRIPS_PAGE_CACHE_SECONDS = 1.0
 BANK_RETRY_ATTEMPTS = env.get_int("BANK_RETRY_ATTEMPTS", 8)
 BANK_RETRY_BASE_DELAY = 0.005
 BANK_RETRY_MAX_DELAY = 0.5
+# bank on PostgreSQL: "accounts" makes only transfers that share an account wait for each
+# other; "table" is the older fence that queues them all (bank/locks.py explains both).
+BANK_TRANSFER_LOCKING = "accounts"
