@@ -35,15 +35,46 @@ def acquire(lock, timeout: float):
 class WriteLockingCursor(base.SQLiteCursorWrapper):
     write_lock = None  # a threading.Lock, set by DatabaseWrapper.create_cursor
     timeout: float = 5.0
+    _rows = None  # the rows of a write statement's RETURNING, read while holding the lock
 
     def execute(self, query, params=None):
+        self._rows = None
         if self.write_lock is None or self.connection.in_transaction or _is_read_only(query):
             return super().execute(query, params)
         acquire(self.write_lock, self.timeout)
         try:
-            return super().execute(query, params)
+            super().execute(query, params)
+            if self.description is not None:
+                # An UPDATE/INSERT ... RETURNING keeps SQLite's write lock until its rows are
+                # read: read them now, so the file is free when the Python lock is.
+                self._rows = super().fetchall()
         finally:
             self.write_lock.release()
+        return self
+
+    def fetchone(self):
+        if self._rows is None:
+            return super().fetchone()
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchmany(self, size=None):
+        if self._rows is None:
+            return super().fetchmany(size or self.arraysize)
+        size = size or self.arraysize
+        rows, self._rows = self._rows[:size], self._rows[size:]
+        return rows
+
+    def fetchall(self):
+        if self._rows is None:
+            return super().fetchall()
+        rows, self._rows = self._rows, []
+        return rows
+
+    def __next__(self):
+        row = self.fetchone() if self._rows is not None else super().__next__()
+        if row is None:
+            raise StopIteration
+        return row
 
 
 def _is_read_only(query: str) -> bool:
