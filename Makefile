@@ -67,6 +67,7 @@ bench: $(DEV) ## The benchmarks in bench/ on SQLite and the local PostgreSQL (mi
 	$(PY) bench/trips_load.py --url $(PG_URL)_trips_bench
 	$(PY) bench/trips_pages.py --url sqlite:///$(CURDIR)/bench/out/load.sqlite3
 	$(PY) bench/trips_pages.py --url $(PG_URL)_trips_bench
+	$(PY) bench/serve_http.py --pg-url $(PG_URL)_trips_bench
 
 clean: ## Remove the virtualenv, the SQLite files and caches
 	rm -rf $(VENV) db.sqlite3* test_db.sqlite3* staticfiles .pytest_cache .ruff_cache

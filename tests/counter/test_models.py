@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 def test_a_click_on_an_existing_counter_is_one_update_returning_the_new_value():
     connection = connections[router.db_for_write(Counter)]
     if connection.vendor not in RETURNING_VENDORS:
-        pytest.skip(f"{connection.vendor} has no UPDATE ... RETURNING; the click reads back in its transaction")
+        pytest.skip(f"{connection.vendor} has no UPDATE ... RETURNING; the click reads back instead")
     Counter.objects.create(name="once", value=41)
 
     with CaptureQueriesContext(connection) as queries:
