@@ -109,7 +109,7 @@ class PeakConnections:
 
 
 def start(command, env, port):
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_port(port, seconds=60)
     return process
 
