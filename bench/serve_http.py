@@ -109,7 +109,8 @@ class PeakConnections:
 
 
 def start(command, env, port):
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    process = subprocess.Popen(command, env=env, cwd=ROOT, **quiet)
     wait_for_port(port, seconds=60)
     return process
 
