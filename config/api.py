@@ -9,17 +9,27 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from access import policy
 from config.apiparser import BodyRefused, StrictJsonParser
 from config.databases import error_summary
+from config.dberrors import classify
 from config.schemas import Detail, ValidationDetail
 
 logger = logging.getLogger(__name__)
 
+
+class SiteSwagger(Swagger):
+    """ninja's Swagger UI in the site's layout (templates/api/docs.html): site header and a
+    way back, a phone viewport, scripts from static files only."""
+
+    template = "api/docs.html"
+
+
 api = NinjaAPI(
+    docs=SiteSwagger(),
     title="Django database tutorials",
     version="1.0",
     description="JSON endpoints of the trips, bank, parties, catalog and counter apps.",
@@ -98,11 +108,18 @@ def unknown_endpoint(request):
 
 @api.exception_handler(DatabaseError)
 def database_error(request, exc):
+    """Only an error a retry can cure is a 503 with Retry-After (config.dberrors)."""
     from django.conf import settings
 
-    logger.error("Database error on %s: %s", request.path, error_summary(exc, settings.DATABASES))
-    body = {"detail": "The database could not complete this request; try again later."}
-    return api.create_response(request, body, status=503)
+    error = classify(exc)
+    level = logging.ERROR if error.status >= 500 else logging.WARNING
+    logger.log(level, "Database error on %s (%d): %s", request.path, error.status,
+               error_summary(exc, settings.DATABASES),
+               exc_info=exc if error.status >= 500 else None)
+    response = api.create_response(request, {"detail": error.detail}, status=error.status)
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _mount():
@@ -134,6 +151,8 @@ def _document_errors(router):
                 extra[404] = Detail  # whatever the path names may not exist
             if operation.methods[0] in ("POST", "PUT", "PATCH"):
                 extra.update({413: Detail, 415: Detail})
+            if operation.methods[0] not in policy.SAFE_METHODS:
+                extra[409] = Detail  # data the database refuses (config.dberrors)
             if not path.endswith("/ping/"):
                 extra[503] = Detail
             for code, model in operation._create_response_model_multiple(extra).items():

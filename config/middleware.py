@@ -1,18 +1,20 @@
 import logging
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 
 from config.apiparser import unstorable
 from config.databases import error_summary
+from config.dberrors import classify
 
 logger = logging.getLogger(__name__)
 
 
 class DatabaseUnavailableMiddleware:
-    """A page whose database is down, or not migrated, answers 503 with what to do.
+    """A page whose database fails answers with what to do: 503 with Retry-After only when
+    a retry can cure it (config.dberrors), 4xx for data the database refuses, 500 else.
 
     Other apps' pages are unaffected: each app only touches its own alias. The JSON API
     has its own handler for the same errors (config.api).
@@ -25,11 +27,19 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if not isinstance(exception, DatabaseError):
             return None
+        error = classify(exception)
         reason = error_summary(exception, settings.DATABASES)
-        logger.error("Database unavailable on %s: %s", request.path, reason)
-        return render(request, "503.html", {"reason": reason}, status=503)
+        logger.log(logging.ERROR if error.status >= 500 else logging.WARNING,
+                   "Database error on %s (%d): %s", request.path, error.status, reason,
+                   exc_info=exception if error.status >= 500 else None)
+        template = "503.html" if error.retry_after else "database_error.html"
+        context = {"reason": reason, "error": error}
+        response = render(request, template, context, status=error.status)
+        if error.retry_after:
+            response["Retry-After"] = str(error.retry_after)
+        return response
 
 
 class JsonMethodNotAllowedMiddleware:
