@@ -15,7 +15,7 @@ def empty_cache():
 
 
 def test_anonymous_clicks_over_the_rate_are_a_json_429_with_retry_after(settings):
-    settings.API_ANON_RATE = "3/min"
+    settings.API_ANON_RATE = "3/hour"
     client = Client()
 
     statuses = [client.post("/api/counter/t/click/").status_code for _ in range(4)]
@@ -23,13 +23,13 @@ def test_anonymous_clicks_over_the_rate_are_a_json_429_with_retry_after(settings
 
     assert statuses == [200, 200, 200, 429]
     assert response.status_code == 429
-    assert 1 <= int(response["Retry-After"]) <= 60
+    assert 1 <= int(response["Retry-After"]) <= 3600
     assert "Too many writes" in response.json()["detail"]
     assert client.get("/api/counter/t/").json()["value"] == 3  # refused clicks count nothing
 
 
 def test_each_client_address_has_its_own_allowance(settings):
-    settings.API_ANON_RATE = "1/min"
+    settings.API_ANON_RATE = "1/hour"
 
     first = Client(REMOTE_ADDR="10.0.0.1").post("/api/counter/t/click/")
     second = Client(REMOTE_ADDR="10.0.0.2").post("/api/counter/t/click/")
@@ -39,7 +39,7 @@ def test_each_client_address_has_its_own_allowance(settings):
 
 
 def test_token_writes_are_throttled_per_user(settings):
-    settings.API_USER_RATE = "2/min"
+    settings.API_USER_RATE = "2/hour"
     headers = bearer(token_for(make_user("ada")))
 
     def post():
@@ -56,7 +56,7 @@ def test_off_disables_the_throttle(settings):
 
 
 def test_the_counter_page_button_is_throttled_too(settings):
-    settings.API_ANON_RATE = "2/min"
+    settings.API_ANON_RATE = "2/hour"
     client = Client()
 
     statuses = [client.post("/counter/").status_code for _ in range(3)]
@@ -66,7 +66,7 @@ def test_the_counter_page_button_is_throttled_too(settings):
 
 
 def test_the_party_finder_forms_stay_open_to_anonymous_visitors_but_throttled(settings):
-    settings.API_ANON_RATE = "1/min"
+    settings.API_ANON_RATE = "1/hour"
     client = Client()
     body = {"city": "Throttleville", "name": "Open air", "date": "2025-06-01", "people": 0}
 
