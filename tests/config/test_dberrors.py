@@ -138,14 +138,14 @@ def test_postgresql_deadlock_and_a_killed_connection_are_503s(accounts):
     assert kind(errors[0]) == "retry" and kind(killed) == "retry"
 
 
-def test_the_api_answers_a_broken_constraint_with_409_never_503(client, accounts, monkeypatch):
+def test_the_api_answers_a_broken_constraint_with_409_never_503(api_client, accounts, monkeypatch):
     # Let a transfer past the service's own check, so the database's check refuses it.
     Account.objects.filter(pk=accounts[1].pk).update(balance=Decimal("999999999999.99"))
     monkeypatch.setattr(services, "_within_max", lambda total, what: total)
 
     body = {"from": str(accounts[0].id), "to": str(accounts[1].id), "amount": "1.00"}
 
-    response = client.post("/api/bank/transfer/", body, content_type="application/json")
+    response = api_client.post("/api/bank/transfer/", body, content_type="application/json")
 
     assert response.status_code == 409
     assert "Retry-After" not in response

@@ -60,6 +60,9 @@ def test_every_page_links_the_favicon_which_is_served(client, settings):
 
 
 def test_big_numbers_have_thousands_separators(client):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("staff", "s@example.com", "pw"))  # the bank's figures
     Counter.objects.create(name=DEFAULT_NAME, value=1234567)
     customer = Customer.objects.create(name="Carl")
     Account.objects.create(customer=customer, balance=Decimal("1234.50"))
