@@ -65,9 +65,15 @@ def unknown_endpoint(request):
 def database_error(request, exc):
     from django.conf import settings
 
-    logger.error("Database error on %s: %s", request.path, error_summary(exc, settings.DATABASES))
-    body = {"detail": "The database could not complete this request; try again later."}
-    return api.create_response(request, body, status=503)
+    from config.middleware import apps_of
+    from config.schema import first_behind
+
+    migrate = first_behind(apps_of(request))
+    logger.error("Database error on %s: %s", request.path, migrate or error_summary(exc, settings.DATABASES))
+    body = {"detail": migrate or "The database could not complete this request; try again later."}
+    response = api.create_response(request, body, status=503)
+    response["Retry-After"] = "60" if migrate else "5"
+    return response
 
 
 def _mount():

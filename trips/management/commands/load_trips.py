@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from trips import stations
+from trips import demo, stations
 from trips.loading import Loader, LoadError
 from trips.sources import Source, SourceError
 
@@ -37,6 +37,8 @@ class Command(BaseCommand):
         loader = Loader(dry_run=dry_run, replace=replace, on_bad=self.bad, on_progress=self.progress)
         reports, started = [], time.monotonic()
         try:
+            if sources and not dry_run:
+                self.remove_demo(loader.alias)
             for source in sources:
                 self.current, self.file_started = source.name, time.monotonic()
                 reports.append(loader.load(source))
@@ -53,6 +55,12 @@ class Command(BaseCommand):
                                "Has `manage.py migrate` run?") from None
         if reports:
             self.say(self.summary(reports, time.monotonic() - started, dry_run), style=self.style.SUCCESS)
+
+    def remove_demo(self, alias):
+        # Invented trips never mix with real ones: populate's demo week goes first.
+        removed = demo.remove_invented(alias)
+        if removed:
+            self.say(f"Removed the {removed:,} invented demo trips (populate's demo week) before loading real data.")
 
     def bad(self, where, line, reason):
         self.bad_shown += 1
