@@ -5,6 +5,7 @@ redirect: 308 for API calls, so a POST stays a POST with its body, and 301 for p
 The table of old and new paths is in each app's README, beside the tutorial's step.
 """
 
+import json
 from urllib.parse import quote
 
 from django.http import HttpResponsePermanentRedirect
@@ -27,7 +28,10 @@ def api(template):
 
     @csrf_exempt  # it only redirects; the POST is answered (and checked) at its target
     def view(request, **kwargs):
-        return PermanentRedirect308(_target(request, template, kwargs))
+        target = _target(request, template, kwargs)
+        # A body for curl without -L, which prints it instead of following.
+        body = json.dumps({"detail": f"Moved to {target} (curl -L follows it).", "location": target})
+        return PermanentRedirect308(target, content=body, content_type="application/json")
 
     return view
 
@@ -67,7 +71,8 @@ PARTYFINDER = [
     path("partyfinder/", page("/parties/")),
     path("partyfinder/list/<str:city>/", page("/parties/{city}/")),
     path("partyfinder/new/", page("/parties/new/")),
-    re_path(r"^partyfinder/detail/(?P<city>[^/]+)/(?P<party_id>[^/]+)/?$", page("/parties/{city}/{party_id}/")),
+    re_path(r"^partyfinder/detail/(?P<city>[^/]+)/(?P<party_id>[^/]+)/?$",
+            page("/parties/{city}/{party_id}/")),
     re_path(r"^partyfinder/delete/(?P<city>[^/]+)/(?P<party_id>[^/]+)/?$",
             page("/parties/{city}/{party_id}/delete/")),
 ]

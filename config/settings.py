@@ -12,7 +12,7 @@ DEBUG = env.get_bool("DJANGO_DEBUG", default=False)
 if DEBUG:
     SECRET_KEY = env.get("DJANGO_SECRET_KEY", "django-insecure-local-development-only")
     # 0.0.0.0 too: `runserver 0.0.0.0:8000` users (CockroachDB's tutorial) curl that address.
-    ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "0.0.0.0"])
+    ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "0.0.0.0"])  # noqa: S104
 else:
     missing = [n for n in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS") if not env.get(n)]
     if missing:

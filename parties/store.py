@@ -105,7 +105,8 @@ class SqlStore:
 
     def cities(self):
         """Every city with a party, alphabetically."""
-        return list(Party.objects.using(self.alias).order_by("city").values_list("city", flat=True).distinct())
+        cities = Party.objects.using(self.alias).order_by("city").values_list("city", flat=True)
+        return list(cities.distinct())
 
     def get(self, city, party_id):
         party = self._in(city).filter(id=party_id).first()

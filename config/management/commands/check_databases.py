@@ -16,8 +16,9 @@ class Command(BaseCommand):
             users = [label for label, *_ in TUTORIALS if alias_for(label, settings.DATABASES) == alias]
             result = check_alias(alias)
             status = "ok" if result["ok"] else f"FAILED: {result['error']}"
-            if result["ok"] and result["unapplied_migrations"]:
-                status = f"ok, {len(result['unapplied_migrations'])} unapplied migrations: run `{result['migrate']}`"
+            missing = result["unapplied_migrations"]
+            if result["ok"] and missing:
+                status = f"ok, {len(missing)} unapplied migrations: run `{result['migrate']}`"
             apps = ", ".join(users) or "-"
             rows.append((alias, where["vendor"], where["host"], where["name"], apps, status))
         failed = [row[0] for row in rows if not row[-1].startswith("ok")]

@@ -60,7 +60,8 @@ class Command(BaseCommand):
         # Invented trips never mix with real ones: populate's demo week goes first.
         removed = demo.remove_invented(alias)
         if removed:
-            self.say(f"Removed the {removed:,} invented demo trips (populate's demo week) before loading real data.")
+            self.say(f"Removed the {removed:,} invented demo trips (populate's demo week) "
+                     "before loading real data.")
 
     def bad(self, where, line, reason):
         self.bad_shown += 1
