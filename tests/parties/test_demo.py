@@ -1,10 +1,12 @@
 import datetime
+import json
 from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from config.demo import Tracker, record
 from parties.demo import DEMO, parties, seed
 
 pytestmark = [pytest.mark.django_db(databases="__all__"), pytest.mark.cassandra]
@@ -60,3 +62,17 @@ def test_the_readmes_people_example_applies_against_the_demo_data(client, store)
 
     assert response.status_code == 200 and response.json() == {"applied": True, "people": 4}
     client.post(url, {"prev": 4, "delta": -1}, content_type="application/json")  # as it was, for a rerun
+
+
+def test_populate_remove_deletes_the_demo_parties_on_either_store_and_keeps_the_others(store, make_party):
+    mine = make_party(name="Mine")
+    tracker = Tracker()
+    seed(dry_run=False, track=tracker)
+    record("parties", tracker.rows)
+    demo_ids = {json.loads(key)[1] for _, key in tracker.rows}
+
+    call_command("populate", "--remove", only=["parties"], verbosity=0)
+
+    left = {str(p.id) for city in ("Berlin", "Lisbon") for p in store.in_city(city)}
+    assert not demo_ids & left
+    assert store.get(mine.city, mine.id).name == "Mine"
