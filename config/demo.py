@@ -19,11 +19,15 @@ from config.databases import CASSANDRA_ENGINE, alias_for
 from config.models import DemoRow, DemoSeed
 
 
+def database_key(settings_dict: dict) -> str:
+    """A database's identity for the ledger: engine, host, port, name (never credentials)."""
+    keys = ("ENGINE", "ACCOUNT", "HOST", "PORT", "NAME", "SCHEMA")
+    return ":".join(str(settings_dict.get(key) or "") for key in keys)
+
+
 def database_of(app_label: str) -> str:
-    """Which database an app's rows are in: engine, host, port and name (no credentials)."""
-    alias = alias_for(app_label, settings.DATABASES)
-    s = connections[alias].settings_dict
-    return ":".join(str(s.get(key) or "") for key in ("ENGINE", "HOST", "PORT", "NAME", "SCHEMA"))
+    """Which database an app's rows are in, as `database_key` names it."""
+    return database_key(connections[alias_for(app_label, settings.DATABASES)].settings_dict)
 
 
 def seeded(app_label: str) -> DemoSeed | None:

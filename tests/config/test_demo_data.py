@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from bank.models import Account, Customer, Product, Transfer
 from catalog.models import Author, Book
+from config.demo import database_key
 from config.models import DemoRow, DemoSeed
 from counter.models import Counter
 from parties.models import Party
@@ -85,3 +86,14 @@ def test_remove_with_nothing_seeded_says_so():
     out = populate("--remove", "--only", "counter")
 
     assert "counter: no demo data to remove." in out
+
+
+def test_the_ledger_tells_databases_apart_and_never_stores_credentials():
+    neon = {"ENGINE": "django.db.backends.postgresql", "HOST": "ep-1.neon.tech", "PORT": 5432,
+            "NAME": "neondb", "USER": "alex", "PASSWORD": "AbC123dEf"}
+
+    key = database_key(neon)
+
+    assert "AbC123dEf" not in key and "alex" not in key
+    assert key != database_key({**neon, "NAME": "other"}) != database_key({**neon, "HOST": "localhost"})
+    assert key == database_key({**neon, "PASSWORD": "rotated"})
