@@ -49,7 +49,8 @@ run: .env migrate populate ## Install, migrate, add demo data to empty apps, ser
 test: $(DEV) ## Every suite that needs no server: SQLite, fakesnow Snowflake, emulated Cassandra, Chromium
 	$(PY) -m pytest
 	$(PY) -m pytest --fakesnow trips,catalog,counter -m "not browser" tests/trips tests/catalog tests/counter
-	$(PY) -m pytest --emulated-cassandra -m cassandra tests/parties
+	$(PY) -m pytest --fakesnow trips -m snowflake tests/moving
+	$(PY) -m pytest --emulated-cassandra -m cassandra tests/parties tests/moving
 
 test-postgres: $(DEV) ## The same suite on the local PostgreSQL (PG_URL), concurrency tests included
 	DATABASE_URL=$(PG_URL) BANK_DATABASE_URL=$(PG_URL)_bank $(PY) -m pytest --create-db -m "not browser"
@@ -62,7 +63,7 @@ format: $(DEV) ## Let ruff fix what it can
 
 bench: $(DEV) ## The benchmarks in bench/ on SQLite and the local PostgreSQL (minutes; see each script)
 	$(PY) bench/counter_http.py
-	BANK_DATABASE_URL=$(PG_URL)_bank_bench $(PY) bench/bank_transfers.py
+	BANK_DATABASE_URL=$(PG_URL)_bank_bench $(PY) bench/bank_transfers.py --floor
 	$(PY) bench/trips_load.py --url $(PG_URL)_trips_bench
 	$(PY) bench/trips_pages.py --url sqlite:///$(CURDIR)/bench/out/load.sqlite3
 	$(PY) bench/trips_pages.py --url $(PG_URL)_trips_bench

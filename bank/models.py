@@ -5,11 +5,22 @@ ranges, and they survive JSON unlike 64-bit `unique_rowid()` integers.
 """
 
 import uuid
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
+from bank.money import MAX, MoneyField
+
+
+def money(column: str, **kwargs) -> MoneyField:
+    # The column says what it holds: SELECT price_cents FROM bank_product.
+    return MoneyField(db_column=f"{column}_cents", **kwargs)
+
+
+def within_max(field: str, model: str) -> models.CheckConstraint:
+    # The one maximum (bank.money), held by the database too, whoever writes.
+    return models.CheckConstraint(condition=Q(**{f"{field}__lte": MAX}), name=f"bank_{model}_{field}_max")
 
 
 class Customer(models.Model):
@@ -28,12 +39,15 @@ class Customer(models.Model):
 class Product(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=250)
-    price = models.DecimalField(**MONEY)
+    price = money("price")
 
     class Meta:
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["name", "id"], name="bank_product_name_idx")]
-        constraints = [models.CheckConstraint(condition=Q(price__gt=0), name="bank_product_price_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="bank_product_price_positive"),
+            within_max("price", "product"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.price})"
@@ -44,13 +58,14 @@ class Order(models.Model):
     # PROTECT: deleting a customer must not silently erase their order history.
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
     products = models.ManyToManyField(Product, through="OrderItem", related_name="orders")
-    subtotal = models.DecimalField(**MONEY)
+    subtotal = money("subtotal")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(subtotal__gte=0), name="bank_order_subtotal_nonneg"),
+            within_max("subtotal", "order"),
         ]
 
     def __str__(self):
@@ -73,7 +88,7 @@ class OrderItem(models.Model):
 class Account(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="accounts")
-    balance = models.DecimalField(**MONEY, default=0)
+    balance = money("balance", default=Decimal("0.00"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -82,6 +97,7 @@ class Account(models.Model):
         constraints = [
             # The last line of defence: whatever the code does, the database refuses an overdraft.
             models.CheckConstraint(condition=Q(balance__gte=0), name="bank_account_balance_nonneg"),
+            within_max("balance", "account"),
         ]
 
     def __str__(self):
@@ -92,13 +108,14 @@ class Transfer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     source = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="outgoing")
     destination = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="incoming")
-    amount = models.DecimalField(**MONEY)
+    amount = money("amount")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="bank_transfer_amount_positive"),
+            within_max("amount", "transfer"),
             models.CheckConstraint(condition=~Q(source=F("destination")), name="bank_transfer_two_accounts"),
         ]
 

@@ -95,23 +95,33 @@ def run_in_transaction(fn, *args, using=None, attempts=None, sleep=time.sleep, *
     if connection.in_atomic_block:
         with transaction.atomic(using=using):
             return fn(*args, **kwargs)
-    for attempt in range(1, attempts + 1):
+
+    def attempt():
+        with transaction.atomic(using=using):
+            _make_serializable(connection)
+            return fn(*args, **kwargs)
+
+    return retry_loop(attempt, name=_name(fn), attempts=attempts, sleep=sleep)
+
+
+def retry_loop(attempt, *, name: str, attempts: int | None = None, sleep=time.sleep):
+    """`attempt()`, which runs one whole transaction, again on 40001 with capped backoff."""
+    attempts = attempts or settings.BANK_RETRY_ATTEMPTS
+    for number in range(1, attempts + 1):
         try:
-            with transaction.atomic(using=using):
-                _make_serializable(connection)
-                return fn(*args, **kwargs)
+            return attempt()
         except Exception as exc:
             if not is_serialization_failure(exc):
                 raise
-            if attempt == attempts:
+            if number == attempts:
                 stats.add(exhausted=1)
                 logger.error("%s: serialization failure on attempt %d of %d; giving up",
-                             _name(fn), attempt, attempts)
+                             name, number, attempts)
                 raise RetriesExhausted(attempts, retry_after=_retry_after()) from exc
-            delay = backoff_delay(attempt, settings.BANK_RETRY_BASE_DELAY, settings.BANK_RETRY_MAX_DELAY)
+            delay = backoff_delay(number, settings.BANK_RETRY_BASE_DELAY, settings.BANK_RETRY_MAX_DELAY)
             stats.add(retries=1)
             logger.warning("%s: serialization failure (40001) on attempt %d of %d; retrying in %.1f ms",
-                           _name(fn), attempt, attempts, delay * 1000)
+                           name, number, attempts, delay * 1000)
             sleep(delay)
     raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
@@ -126,16 +136,11 @@ def retrying(fn):
     return wrapper
 
 
-def uses_table_fence(connection) -> bool:
-    """PostgreSQL (not CockroachDB): see services.transfer for why."""
-    return connection.vendor == "postgresql" and connection.settings_dict["ENGINE"] != "django_cockroachdb"
-
-
 def _make_serializable(connection):
     # The bank alias is SERIALIZABLE through its connection options (config.databases);
     # when the bank shares a PostgreSQL `default` it is not, so ask per transaction.
     # SET TRANSACTION takes no snapshot, so it must be (and is) the first statement.
-    if not uses_table_fence(connection):
+    if connection.vendor != "postgresql" or connection.settings_dict["ENGINE"] == "django_cockroachdb":
         return
     from psycopg2.extensions import ISOLATION_LEVEL_SERIALIZABLE
 

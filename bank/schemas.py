@@ -2,12 +2,34 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 
-Money = Field(max_digits=18, decimal_places=2, description="A decimal with at most two places")
+from bank import money
+
+
+def _amount(value) -> Decimal:
+    # A Decimal comes from the models (responses); a request's JSON gives str, float or int.
+    if isinstance(value, Decimal):
+        return value
+    return money.parse(value)
+
+
+# The same on the way in and out: a string with two decimals, from "0.00" to the maximum.
+# A JSON number is refused rather than read: a float has already lost digits beyond ~15.
+Amount = Annotated[
+    Decimal,
+    PlainValidator(_amount),
+    PlainSerializer(lambda value: f"{value:.2f}", return_type=str),
+    WithJsonSchema({
+        "type": "string", "pattern": money.PATTERN, "examples": ["12.50"],
+        "description": f"An amount: a string of digits with at most two decimals, at most {money.LIMIT}; "
+                       "answers always carry two decimals.",
+    }),
+]
 
 
 class Strict(Schema):
@@ -26,13 +48,13 @@ class CustomerOut(Schema):
 
 class ProductIn(Strict):
     name: str = Field(min_length=1, max_length=250)
-    price: Decimal = Money
+    price: Amount
 
 
 class ProductOut(Schema):
     id: UUID
     name: str
-    price: Decimal
+    price: Amount
 
 
 class Ref(Schema):
@@ -42,15 +64,14 @@ class Ref(Schema):
 class OrderIn(Strict):
     customer: Ref
     products: list[Ref] = Field(min_length=1, max_length=1000)
-    subtotal: Decimal | None = Field(None, max_digits=18, decimal_places=2,
-                                     description="Optional; must equal the sum of the product prices")
+    subtotal: Amount | None = Field(None, description="Optional; must equal the sum of the product prices")
 
 
 class OrderOut(Schema):
     id: UUID
     customer: CustomerOut
     products: list[ProductOut]
-    subtotal: Decimal
+    subtotal: Amount
     created_at: datetime
 
     @staticmethod
@@ -60,32 +81,32 @@ class OrderOut(Schema):
 
 class AccountIn(Strict):
     customer: UUID
-    balance: Decimal = Field(Decimal("0.00"), max_digits=18, decimal_places=2)
+    balance: Amount = Decimal("0.00")
 
 
 class AccountOut(Schema):
     id: UUID
     customer: UUID = Field(validation_alias="customer_id")
-    balance: Decimal
+    balance: Amount
     created_at: datetime
 
 
 class TransferIn(Strict):
     source: UUID = Field(alias="from")
     destination: UUID = Field(alias="to")
-    amount: Decimal = Money
+    amount: Amount
 
 
 class Side(Schema):
     id: UUID
-    balance: Decimal
+    balance: Amount
 
 
 class TransferOut(Schema):
     id: UUID
     source: Side = Field(serialization_alias="from")
     destination: Side = Field(serialization_alias="to")
-    amount: Decimal
+    amount: Amount
     created_at: datetime
 
 
@@ -93,7 +114,7 @@ class LedgerEntry(Schema):
     id: UUID
     source: UUID = Field(validation_alias="source_id", serialization_alias="from")
     destination: UUID = Field(validation_alias="destination_id", serialization_alias="to")
-    amount: Decimal
+    amount: Amount
     created_at: datetime
 
 

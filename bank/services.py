@@ -4,15 +4,16 @@ Errors a client can fix are `BankError`s carrying the HTTP status the API answer
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
 from django.db import connections
 from django.db.models.deletion import ProtectedError
 from django.utils.timezone import now
 
+from bank import locks, money
 from bank.models import Account, Customer, Order, Product, Transfer
-from bank.retry import bank_alias, run_in_transaction, uses_table_fence
+from bank.retry import bank_alias, retry_loop, run_in_transaction
 
 
 class BankError(Exception):
@@ -31,6 +32,12 @@ class Conflict(BankError):
     status = 409
 
 
+class TooLarge(BankError):
+    """An amount beyond bank.money.MAX, which no engine is asked to store."""
+
+    status = 422
+
+
 @dataclass(frozen=True)
 class TransferResult:
     transfer: Transfer
@@ -45,9 +52,6 @@ def _get(model, pk, what):
     return obj
 
 
-CENT = Decimal("0.01")
-
-
 def _uuid(value, what: str) -> UUID:
     # Callers outside the API may pass strings; compare like with like.
     try:
@@ -56,10 +60,28 @@ def _uuid(value, what: str) -> UUID:
         raise Invalid(f"{what} is not a valid id: {value!r}.") from None
 
 
-def _positive(value: Decimal, what: str) -> Decimal:
-    if value <= 0:
-        raise Invalid(f"{what} must be greater than zero, not {value}.")
-    return value.quantize(CENT)
+def _amount(value, what: str, *, zero_ok: bool = False) -> Decimal:
+    """A Decimal of two places from 0 (or 0.01) up to the maximum, or the error saying why."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise Invalid(f"{what} must be a number, not {value}.")
+    if number < 0 or number == 0 and not zero_ok:
+        raise Invalid(f"{what} must be {'zero or more' if zero_ok else 'greater than zero'}, not {value}.")
+    if number > money.MAX:
+        raise TooLarge(f"{what} {value} is above the maximum amount, {money.LIMIT}.")
+    try:
+        return money.from_cents(money.to_cents(number))
+    except ValueError:
+        raise Invalid(f"{what} {value} has more than two decimals.") from None
+
+
+def _within_max(total: Decimal, what: str) -> Decimal:
+    if total > money.MAX:
+        raise Conflict(f"{what} would be {total}, above the maximum amount, {money.LIMIT}.")
+    return total
 
 
 # --- customers and products ---------------------------------------------------------
@@ -79,7 +101,7 @@ def create_customer(name: str) -> Customer:
 
 
 def create_product(name: str, price: Decimal) -> Product:
-    name, price = _name(name), _positive(price, "price")
+    name, price = _name(name), _amount(price, "price")
     return run_in_transaction(Product.objects.create, name=name, price=price)
 
 
@@ -106,7 +128,7 @@ def create_order(customer_id: UUID, product_ids: list[UUID], subtotal: Decimal |
     repeated = sorted({str(p) for p in product_ids if product_ids.count(p) > 1})
     if repeated:
         raise Invalid(f"Each product can be ordered once; listed more than once: {', '.join(repeated)}.")
-    subtotal = None if subtotal is None else subtotal.quantize(CENT)
+    subtotal = None if subtotal is None else _amount(subtotal, "subtotal", zero_ok=True)
     return run_in_transaction(_create_order, customer_id, product_ids, subtotal)
 
 
@@ -116,7 +138,8 @@ def _create_order(customer_id, product_ids, subtotal):
     missing = [str(p) for p in product_ids if p not in products]
     if missing:
         raise NotFound(f"No product with id {', '.join(missing)}.")
-    computed = sum((p.price for p in products.values()), Decimal("0.00"))
+    computed = _within_max(sum((p.price for p in products.values()), Decimal("0.00")),
+                           "The order's subtotal")
     if subtotal is not None and subtotal != computed:
         raise Invalid(f"The subtotal {subtotal} does not match the sum of the product prices, {computed}.")
     order = Order.objects.create(customer=customer, subtotal=computed)
@@ -128,9 +151,7 @@ def _create_order(customer_id, product_ids, subtotal):
 
 
 def open_account(customer_id: UUID, balance: Decimal) -> Account:
-    if balance < 0:
-        raise Invalid(f"An opening balance cannot be negative ({balance}).")
-    balance = balance.quantize(CENT)
+    balance = _amount(balance, "An opening balance", zero_ok=True)
 
     def _open():
         return Account.objects.create(customer=_get(Customer, customer_id, "customer"), balance=balance)
@@ -139,31 +160,31 @@ def open_account(customer_id: UUID, balance: Decimal) -> Account:
 
 
 def transfer(source_id: UUID, destination_id: UUID, amount: Decimal) -> TransferResult:
-    """Move `amount` between two accounts; all or nothing, never below zero."""
-    amount = _positive(amount, "amount")
+    """Move `amount` between two accounts; all or nothing, never below zero or above the maximum."""
+    amount = _amount(amount, "amount")
     source_id, destination_id = _uuid(source_id, "from"), _uuid(destination_id, "to")
     if source_id == destination_id:
         raise Invalid("A transfer needs two different accounts; from and to are the same.")
-    return run_in_transaction(_transfer, source_id, destination_id, amount)
+    connection = connections[bank_alias()]
+    # On PostgreSQL transfers that share an account wait for each other here, before their
+    # transaction; the others run side by side (bank.locks explains why before).
+    with locks.holding_accounts(connection, [source_id, destination_id]) as held:
+        if held is None:
+            return run_in_transaction(_transfer, source_id, destination_id, amount)
+        return retry_loop(lambda: _transfer_by_hand(connection, held, source_id, destination_id, amount),
+                          name="transfer")
 
 
 def _transfer(source_id, destination_id, amount):
     connection = connections[bank_alias()]
-    # Everything is prepared before the first lock: the locks are held for round trips only.
+    # Everything is prepared before the first read: the transaction lasts round trips only.
     record = Transfer(source_id=source_id, destination_id=destination_id, amount=amount, created_at=now())
     insert = _insert_sql(connection, record)
-    balances = _lock_accounts(connection, source_id, destination_id)
-    missing = [str(pk) for pk in (source_id, destination_id) if pk not in balances]
-    if missing:
-        raise NotFound(f"No account with id {', '.join(missing)}.")
-    if balances[source_id] < amount:
-        raise Conflict(f"Insufficient funds: account {source_id} holds {balances[source_id]}, "
-                       f"the transfer needs {amount}.")
-    new = {source_id: balances[source_id] - amount, destination_id: balances[destination_id] + amount}
+    new = _new_balances(locks.read_balances(connection, [source_id, destination_id]), record)
     update = _update_sql(connection, new)
     with connection.cursor() as cursor:
-        if uses_table_fence(connection):
-            # One round trip fewer while holding the fence (psycopg2 sends both at once).
+        if connection.vendor == "postgresql" and not locks.is_cockroachdb(connection):
+            # One round trip fewer (psycopg2 sends both statements at once).
             cursor.execute(f"{update[0]}; {insert[0]}", [*update[1], *insert[1]])
         else:
             cursor.execute(*update)
@@ -171,26 +192,31 @@ def _transfer(source_id, destination_id, amount):
     return TransferResult(record, new[source_id], new[destination_id])
 
 
-def _lock_accounts(connection, *ids) -> dict:
-    """Lock both accounts (in primary-key order, so two transfers never wait on each
-    other in a cycle) and return their balances by id."""
-    locking = Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-    if not uses_table_fence(connection):
-        return dict(locking.values_list("pk", "balance"))
-    # PostgreSQL fixes a SERIALIZABLE transaction's snapshot at its first query, so a row
-    # lock that waits for another transfer's commit ends in 40001 ("could not serialize
-    # access due to concurrent update") however the locks are ordered. LOCK TABLE takes no
-    # snapshot: queued there, a transfer's snapshot starts after the previous one committed.
-    # SHARE ROW EXCLUSIVE queues account writers only, never readers. Sent together with
-    # the SELECT, in one round trip; psycopg2 returns uuid and numeric as UUID and Decimal.
-    table = connection.ops.quote_name(Account._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE; "  # noqa: S608 - quoted model table
-            f"SELECT id, balance FROM {table} WHERE id IN (%s, %s) ORDER BY id FOR UPDATE",
-            ids,
-        )
-        return dict(cursor.fetchall())
+def _transfer_by_hand(connection, held, source_id, destination_id, amount):
+    record = Transfer(source_id=source_id, destination_id=destination_id, amount=amount, created_at=now())
+    insert = _insert_sql(connection, record)
+
+    def decide(rows):
+        new = _new_balances(locks.to_balances(rows), record)
+        update = _update_sql(connection, new)
+        result = TransferResult(record, new[source_id], new[destination_id])
+        return f"{update[0]}; {insert[0]}", [*update[1], *insert[1]], result
+
+    read = locks.read_sql(connection, [source_id, destination_id])
+    return locks.run_by_hand(connection, held, read, decide)
+
+
+def _new_balances(balances: dict, record: Transfer) -> dict:
+    """Both balances after `record`, or the error that refuses it."""
+    source, destination, amount = record.source_id, record.destination_id, record.amount
+    missing = [str(pk) for pk in (source, destination) if pk not in balances]
+    if missing:
+        raise NotFound(f"No account with id {', '.join(missing)}.")
+    if balances[source] < amount:
+        raise Conflict(f"Insufficient funds: account {source} holds {balances[source]}, "
+                       f"the transfer needs {amount}.")
+    credited = _within_max(balances[destination] + amount, f"The balance of account {destination}")
+    return {source: balances[source] - amount, destination: credited}
 
 
 def _update_sql(connection, new: dict) -> tuple[str, list]:
@@ -200,7 +226,8 @@ def _update_sql(connection, new: dict) -> tuple[str, list]:
     ids = [pk.get_db_prep_value(first, connection), pk.get_db_prep_value(second, connection)]
     balances = [balance.get_db_prep_save(first_balance, connection),
                 balance.get_db_prep_save(second_balance, connection)]
-    sql = f"UPDATE {table} SET balance = CASE WHEN id = %s THEN %s ELSE %s END WHERE id IN (%s, %s)"  # noqa: S608
+    column = connection.ops.quote_name(balance.column)
+    sql = f"UPDATE {table} SET {column} = CASE WHEN id = %s THEN %s ELSE %s END WHERE id IN (%s, %s)"  # noqa: S608
     return sql, [ids[0], *balances, *ids]
 
 

@@ -9,14 +9,25 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import HttpError, ValidationError
 
 from config.databases import error_summary
+from config.dberrors import classify
+from config.schema import MIGRATE_RETRY_AFTER
 
 logger = logging.getLogger(__name__)
 
+
+class SiteSwagger(Swagger):
+    """ninja's Swagger UI in the site's layout (templates/api/docs.html): site header and a
+    way back, a phone viewport, scripts from static files only."""
+
+    template = "api/docs.html"
+
+
 api = NinjaAPI(
+    docs=SiteSwagger(),
     title="Django database tutorials",
     version="1.0",
     description="JSON endpoints of the trips, bank, parties, catalog and counter apps.",
@@ -63,16 +74,26 @@ def unknown_endpoint(request):
 
 @api.exception_handler(DatabaseError)
 def database_error(request, exc):
+    """Only an error a retry can cure is a 503 with Retry-After (config.dberrors), and a
+    database behind its migrations: a 503 naming the `migrate` that cures it."""
     from django.conf import settings
 
-    from config.middleware import apps_of
-    from config.schema import first_behind
+    from config.middleware import behind_for
 
-    migrate = first_behind(apps_of(request))
-    logger.error("Database error on %s: %s", request.path, migrate or error_summary(exc, settings.DATABASES))
-    body = {"detail": migrate or "The database could not complete this request; try again later."}
-    response = api.create_response(request, body, status=503)
-    response["Retry-After"] = "60" if migrate else "5"
+    error = classify(exc)
+    migrate = behind_for(request, error)
+    if migrate:
+        logger.error("Database behind its migrations on %s: %s", request.path, migrate)
+        response = api.create_response(request, {"detail": migrate}, status=503)
+        response["Retry-After"] = str(MIGRATE_RETRY_AFTER)
+        return response
+    level = logging.ERROR if error.status >= 500 else logging.WARNING
+    logger.log(level, "Database error on %s (%d): %s", request.path, error.status,
+               error_summary(exc, settings.DATABASES),
+               exc_info=exc if error.status >= 500 else None)
+    response = api.create_response(request, {"detail": error.detail}, status=error.status)
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
     return response
 
 

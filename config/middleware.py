@@ -2,19 +2,21 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import render
 
 from config.databases import APPS, error_summary
-from config.schema import first_behind
+from config.dberrors import classify
+from config.schema import MIGRATE_RETRY_AFTER, first_behind
 
 logger = logging.getLogger(__name__)
 security_logger = logging.getLogger("django.security.DisallowedHost")
 
 
 class DatabaseUnavailableMiddleware:
-    """A page whose database is down, or not migrated, answers 503 with what to do.
+    """A page whose database fails answers with what to do: 503 with Retry-After only when
+    a retry can cure it (config.dberrors), 4xx for data the database refuses, 500 else.
 
     Other apps' pages are unaffected: each app only touches its own alias. The JSON API
     has its own handler for the same errors (config.api).
@@ -29,16 +31,22 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DatabaseError):
             return None
-        # Tables missing or behind raise OperationalError on SQLite but ProgrammingError
-        # on PostgreSQL: ask the migrations first, so both name the `migrate` to run.
-        migrate = first_behind(apps_of(request))
-        if migrate is None and not isinstance(exception, OperationalError | InterfaceError):
-            return None
+        error = classify(exception)
         reason = error_summary(exception, settings.DATABASES)
-        logger.error("Database unavailable on %s: %s", request.path, migrate or reason)
-        context = {"reason": reason, "migrate": migrate}
-        response = render(request, "503.html", context, status=503)
-        response["Retry-After"] = "60" if migrate else "5"
+        migrate = behind_for(request, error)
+        if migrate:
+            logger.error("Database behind its migrations on %s: %s", request.path, migrate)
+            response = render(request, "503.html", {"reason": reason, "migrate": migrate}, status=503)
+            response["Retry-After"] = str(MIGRATE_RETRY_AFTER)
+            return response
+        logger.log(logging.ERROR if error.status >= 500 else logging.WARNING,
+                   "Database error on %s (%d): %s", request.path, error.status, reason,
+                   exc_info=exception if error.status >= 500 else None)
+        template = "503.html" if error.retry_after else "database_error.html"
+        context = {"reason": reason, "error": error}
+        response = render(request, template, context, status=error.status)
+        if error.retry_after:
+            response["Retry-After"] = str(error.retry_after)
         return response
 
 
@@ -51,6 +59,12 @@ def apps_of(request) -> list[str]:
     if len(parts) > 2 and parts[1] == "api" and parts[2] in APPS:
         return [parts[2]]
     return []
+
+
+def behind_for(request, error) -> str | None:
+    """For an error no retry cures (a missing table or column is one), whether the request's
+    database is behind its migrations, as the sentence naming the `migrate` to run."""
+    return first_behind(apps_of(request)) if error.kind == "server" else None
 
 
 class JsonMethodNotAllowedMiddleware:

@@ -4,6 +4,10 @@ from django.conf import settings
 
 from config.databases import APPS, CASSANDRA_ENGINE
 
+# alias -> app label: `manage.py move_app` (moving/) creates that app's tables on that
+# alias too, while it migrates its target.
+MIGRATE_ALSO: dict[str, str] = {}
+
 
 def _alias(app_label):
     if app_label in APPS and app_label in settings.DATABASES:
@@ -31,4 +35,4 @@ class AppDatabaseRouter:
         # A Cassandra alias gets its tables from sync_cassandra; SQL migrations never run there.
         if settings.DATABASES.get(db, {}).get("ENGINE") == CASSANDRA_ENGINE:
             return False
-        return db == _alias(app_label)
+        return db == _alias(app_label) or MIGRATE_ALSO.get(db) == app_label

@@ -8,6 +8,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 from config.databases import CASSANDRA_ENGINE
 
+# Retry-After of a 503 for a database behind its migrations: it answers once someone migrates.
+MIGRATE_RETRY_AFTER = 60
+
 
 def unapplied(alias: str, app_label: str | None = None) -> list[str]:
     """`app.migration` names that belong on `alias` (for `app_label` only, if given) and are

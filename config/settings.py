@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # intcomma: thousands separators in the pages
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",  # serves /api/docs' Swagger UI from our own static files, not a CDN
@@ -143,3 +144,6 @@ TRIPS_PAGE_CACHE_SECONDS = 1.0
 BANK_RETRY_ATTEMPTS = env.get_int("BANK_RETRY_ATTEMPTS", 8)
 BANK_RETRY_BASE_DELAY = 0.005
 BANK_RETRY_MAX_DELAY = 0.5
+# bank on PostgreSQL: "accounts" makes only transfers that share an account wait for each
+# other; "table" is the older fence that queues them all (bank/locks.py explains both).
+BANK_TRANSFER_LOCKING = "accounts"

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from config.databases import alias_for, describe
 from config.health import check_all
+from config.health_page import sections
 
 TUTORIALS = [
     ("counter", "Counter", "A button whose clicks are counted in the database (django-hello-world)."),
@@ -33,5 +36,20 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
+    """JSON for monitors and curl; a page for a browser, whose Accept header prefers HTML
+    (`*/*` or no Accept at all means JSON). Same status either way."""
     report = check_all()
-    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    status = 200 if report["status"] == "ok" else 503
+    if request.get_preferred_type(["application/json", "text/html"]) == "text/html":
+        context = {"status": report["status"], "sections": sections(report)}
+        response = render(request, "healthz.html", context, status=status)
+    else:
+        response = JsonResponse(report, status=status)
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+@require_safe
+def favicon(request):
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (admin, JSON).
+    return redirect(static("favicon.ico"))

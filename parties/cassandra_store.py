@@ -5,8 +5,11 @@ writes run at LOCAL_QUORUM (Astra refuses ONE); the compare-and-set is a lightwe
 transaction whose Paxos round runs at LOCAL_SERIAL.
 """
 
+from dataclasses import dataclass
+
 from cassandra import ConsistencyLevel
 from cassandra.cqlengine.query import ModelQuerySet
+from cassandra.query import SimpleStatement
 from django.db import connections
 
 from parties.cassandra_models import PartyByCity
@@ -14,6 +17,9 @@ from parties.store import Change, PartyNotFound, PartyRecord, new_count, newest_
 
 CONSISTENCY = ConsistencyLevel.LOCAL_QUORUM
 SERIAL_CONSISTENCY = ConsistencyLevel.LOCAL_SERIAL
+# Writes in flight at once when parties move here (moving/parties.py).
+BATCH_ROWS = 50
+INSERT = "INSERT INTO {table} (city, id, name, date, people) VALUES (?, ?, ?, ?, ?)"
 CAS = "UPDATE {table} SET people = ? WHERE city = ? AND id = ? IF people = ?"
 
 
@@ -62,14 +68,40 @@ class CassandraStore:
             raise PartyNotFound(f"No party {party_id} in {city}.")
         return Change(applied=False, people=row["people"])
 
+    def every(self):
+        # A full scan of this alias's keyspace, paged by the driver.
+        scan = SimpleStatement(f"SELECT city, id, name, date, people FROM {self._table()}",  # noqa: S608
+                               fetch_size=1_000, consistency_level=CONSISTENCY)
+        return (_record(_Row(**_as_dict(row))) for row in self._session().execute(scan))
+
+    def put_many(self, records):
+        # Prepared INSERTs, BATCH_ROWS in flight at a time: rows of many cities spread over
+        # the cluster, which one BATCH statement (one coordinator) would not do.
+        session, insert = self._session(), self._prepared(INSERT)
+        rows = [(r.city, r.id, r.name, r.date, r.people) for r in records]
+        for start in range(0, len(rows), BATCH_ROWS):
+            futures = [session.execute_async(insert, row) for row in rows[start:start + BATCH_ROWS]]
+            for future in futures:
+                future.result()  # raises the first failure
+
+    def clear(self):
+        self._session().execute(f"TRUNCATE {self._table()}")
+
+    def _table(self):
+        keyspace = connections[self.alias].settings_dict["NAME"]
+        return f"{keyspace}.{PartyByCity.column_family_name(include_keyspace=False)}"
+
     def _session(self):
         return connections[self.alias].connection.session
 
     def _statement(self):
-        table = PartyByCity.column_family_name(include_keyspace=True)
-        key = (id(self._session()), table)
+        return self._prepared(CAS)
+
+    def _prepared(self, cql):
+        table = self._table()
+        key = (id(self._session()), table, cql)
         if key not in _prepared:
-            statement = self._session().prepare(CAS.format(table=table))
+            statement = self._session().prepare(cql.format(table=table))
             statement.consistency_level = CONSISTENCY
             statement.serial_consistency_level = SERIAL_CONSISTENCY
             _prepared[key] = statement
@@ -86,6 +118,15 @@ def _as_dict(row) -> dict:
     if isinstance(row, dict):
         return row
     return row._asdict() if hasattr(row, "_asdict") else dict(zip(row._fields, row, strict=True))
+
+
+@dataclass
+class _Row:
+    city: str
+    id: object
+    name: str
+    date: object
+    people: int
 
 
 def _record(row) -> PartyRecord:

@@ -5,7 +5,8 @@ parties, so views and the API never know which database serves them.
 """
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Protocol
 
@@ -58,6 +59,14 @@ class PartyStore(Protocol):
     def delete(self, city: str, party_id: uuid.UUID) -> None: ...
 
     def change_people(self, city: str, party_id: uuid.UUID, *, prev: int, delta: int) -> Change: ...
+
+    # For `manage.py move_app parties` (moving/parties.py): every party, in no set order;
+    # parties written with the ids they have; every party removed.
+    def every(self) -> Iterator[PartyRecord]: ...
+
+    def put_many(self, records: list[PartyRecord]) -> None: ...
+
+    def clear(self) -> None: ...
 
 
 def new_count(prev: int, delta: int) -> int:
@@ -130,6 +139,16 @@ class SqlStore:
         if changed == 1:
             return Change(applied=True, people=after)
         return Change(applied=False, people=self.get(city, party_id).people)
+
+    def every(self):
+        parties = Party.objects.using(self.alias).order_by("id")
+        return (_record(p) for p in parties.iterator(chunk_size=2_000))
+
+    def put_many(self, records):
+        Party.objects.using(self.alias).bulk_create([Party(**asdict(r)) for r in records], batch_size=500)
+
+    def clear(self):
+        Party.objects.using(self.alias).all().delete()
 
 
 def _record(party) -> PartyRecord:

@@ -7,6 +7,7 @@ CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu",
     "--disable-background-networking", "--disable-component-update",
 ]
+PHONE_WIDTH = 600  # narrower than this, a `page` is a phone (mobile emulation, touch)
 
 
 def _chromium_path():
@@ -38,8 +39,17 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium):
-    context = chromium.new_context()
+def page(chromium, request):
+    """A fresh page. Parametrize it indirectly with a width to get that window; below
+    PHONE_WIDTH it is a phone, which (like a real one) lays a page without a viewport
+    meta tag out 980 px wide."""
+    width = getattr(request, "param", None)
+    options = {}
+    if width:
+        options = {"viewport": {"width": width, "height": 844 if width < PHONE_WIDTH else 900}}
+        if width < PHONE_WIDTH:
+            options.update(is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = chromium.new_context(**options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db import connections, router, transaction
 from django.db.models import Max, Q
 
-from trips import background, sqliteload, stations
+from trips import background, interrupts, sqliteload, stations
 from trips.formats import COLUMNS, INSERT, LOCAL_HOUR, BadRow, Layout, NotATripFile
 from trips.models import LoadedFile, Trip
 from trips.sources import Source, SourceError
@@ -50,6 +50,7 @@ class Loader:
     replace: bool = False
     on_bad: Callable[[str, int, str], None] = lambda where, line, reason: None
     on_progress: Callable[[int], None] = lambda rows: None
+    on_note: Callable[[str], None] = lambda text: None
     alias: str = field(default_factory=lambda: router.db_for_write(Trip))
 
     @property
@@ -92,14 +93,30 @@ class Loader:
         from trips.pgload import FastPathFailed
 
         try:
-            with transaction.atomic(using=self.alias):
-                self._load(source, report, olds, careful=False)
+            self._transaction(source, report, olds, careful=False)
         except FastPathFailed:
             # Some row needs Python's row-by-row checks: start this file again, carefully.
             report.loaded = report.skipped = 0
             report.hours.clear()
-            with transaction.atomic(using=self.alias):
-                self._load(source, report, olds, careful=True)
+            self._transaction(source, report, olds, careful=True)
+
+    def _transaction(self, source, report, olds, careful):
+        """The file's one transaction. A signal cancels the database call it waits on, but
+        not the commit: that lands whole or not at all (trips/interrupts.py)."""
+        wrapper = connections[self.alias]
+        try:
+            with interrupts.cancelling(lambda: _cancel(wrapper)), transaction.atomic(using=self.alias):
+                self._load(source, report, olds, careful)
+                interrupts.hold()
+        except BaseException:
+            if self.vendor == "postgresql":
+                from trips import pgload
+
+                # The slices other connections filled and committed, never attached.
+                pgload.drop_unattached(self.alias)
+            raise
+        finally:
+            interrupts.release()
 
     def _dry_run(self, source, report, olds):
         with source.parts() as (reader, parts):
@@ -183,3 +200,14 @@ class Loader:
                     continue
                 hours[values[4], LOCAL_HOUR[values[1][:13]]] += 1
                 yield values
+
+
+def _cancel(wrapper):
+    """Called from the signal watcher's thread: end the call the loader's connection is in."""
+    raw = wrapper.connection
+    if raw is None:
+        return
+    if wrapper.vendor == "postgresql":
+        raw.cancel()
+    elif wrapper.vendor == "sqlite":
+        raw.interrupt()

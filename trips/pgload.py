@@ -14,21 +14,24 @@ checked, indexed and counted on its connection, then the loader's transaction at
   reports each bad row.
 """
 
+import contextlib
 import csv
 import os
 import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from django.db import connections
 
-from trips import pgpartitions, pgsql
+from trips import interrupts, pgpartitions, pgsql
 from trips.formats import NEW_YORK, Layout
 
 WORKERS = min(4, os.cpu_count() or 1)
 # Below this a file is one range: another connection would cost more than it saves.
 MIN_RANGE_BYTES = 16 << 20
+# The clean-up after a failed load gives up rather than wait (the next load does it then).
+CLEANUP_CONNECT_SECONDS = 5
 
 
 class FastPathFailed(Exception):
@@ -49,6 +52,8 @@ class Slice:
     loaded: int = 0
     bad: list[tuple[int, str]] = field(default_factory=list)
     hours: Counter = field(default_factory=Counter)
+    connection: object = None  # while it is being filled
+    give_up: threading.Event = field(default_factory=threading.Event)  # another range failed
 
 
 class Progress:
@@ -64,7 +69,7 @@ class Progress:
 
 
 def copy_parts(loader, source, parts, report):
-    base = _first_free_id(loader.alias)
+    base = _first_free_id(loader)
     progress, slices = Progress(loader.on_progress, report.loaded), []
     for where, stream in parts:
         planned = _plan(source, where, stream, base)
@@ -84,7 +89,7 @@ def copy_parts(loader, source, parts, report):
 def python_rows(loader, source, parts, report):
     """The careful path: Python parses and checks each row; COPY (text format) writes them."""
     rows = pgsql.TextRows(loader._rows(parts, report), report, loader.on_progress)
-    whole = Slice(source.name, None, rows, 2, _first_free_id(loader.alias))
+    whole = Slice(source.name, None, rows, 2, _first_free_id(loader))
     _fill_all(loader.alias, [whole], pgsql.copy_text)
     # The slice's own count, by the database, replaces the one _rows kept as it went: the
     # two differ for times in the hour that spring-forward skips.
@@ -92,11 +97,38 @@ def python_rows(loader, source, parts, report):
     _attach(loader, [whole], report)
 
 
-def _first_free_id(alias) -> int:
-    """Under the loader's lock on trip: drop what a failed load left, then the first id to take."""
-    with connections[alias].cursor() as cursor:
-        pgpartitions.drop_orphans(cursor)
+def _first_free_id(loader) -> int:
+    """Under the loader's lock on trip: drop what a stopped load left, then the first id to take."""
+    dropped = _drop_unattached(loader.alias, locked=True)
+    if dropped:
+        loader.on_note(f"Dropped {len(dropped)} table(s) a stopped load had filled but not attached "
+                       f"to trip: {', '.join(dropped)}.")
+    with connections[loader.alias].cursor() as cursor:
         return pgpartitions.first_free_id(cursor)
+
+
+def drop_unattached(alias) -> None:
+    """After a failed or interrupted load, on a connection of its own (the loader's may be
+    gone): drop the slices filled but never attached. Best effort, without waiting for
+    another load's lock: whatever remains, the next load drops."""
+    with contextlib.suppress(Exception):  # unreachable, or another load holds trip
+        _drop_unattached(alias, locked=False)
+
+
+def _drop_unattached(alias, *, locked) -> list[str]:
+    """Committed on a connection of its own, so the loader's other connections, which
+    create the next slices, see the names free. `locked`: the caller's transaction holds
+    the loaders' lock on trip (else it is taken here, or this fails rather than wait)."""
+    connection = _connect(alias, connect_timeout=CLEANUP_CONNECT_SECONDS)
+    try:
+        with interrupts.cancelling(connection.cancel), connection.cursor() as cursor:
+            if not locked:
+                cursor.execute("LOCK TABLE trip IN SHARE ROW EXCLUSIVE MODE NOWAIT")
+            dropped = pgpartitions.drop_orphans(cursor)
+        connection.commit()
+        return dropped
+    finally:
+        connection.close()
 
 
 def _plan(source, where, stream, base) -> list[Slice]:
@@ -117,7 +149,7 @@ def _plan(source, where, stream, base) -> list[Slice]:
 
 def _read_through(stream) -> threading.Thread:
     def read():
-        while stream.read(pgsql.CHUNK):
+        while not interrupts.stopping() and stream.read(pgsql.CHUNK):
             pass
 
     thread = threading.Thread(target=read, daemon=True)
@@ -137,59 +169,64 @@ def _cut(path, start, size, pieces) -> list[int]:
 
 
 def _fill_all(alias, slices, fill):
-    if len(slices) == 1:
-        _fill(alias, slices[0], fill)
-        return
-    with ThreadPoolExecutor(len(slices), thread_name_prefix="load_trips") as pool:
-        futures = [pool.submit(_fill, alias, s, fill) for s in slices]
-        errors = [f.exception() for f in futures]
-    failed = next((e for e in errors if e is not None), None)
-    if failed is not None:
-        _discard(alias, [s for s, e in zip(slices, errors, strict=True) if e is None])
-        raise failed
+    # The workers' psycopg2 errors become Django's, as the command reports them.
+    with connections[alias].wrap_database_errors:
+        if len(slices) == 1:
+            _fill(alias, slices[0], fill)
+            return
+        with ThreadPoolExecutor(len(slices), thread_name_prefix="load_trips") as pool:
+            futures = [pool.submit(_fill, alias, s, fill) for s in slices]
+            # On a signal, the watcher has the workers stop; leaving this block waits for them.
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = next((f.exception() for f in futures if f in done and f.exception()), None)
+            if failed is not None:
+                _give_up(slices)
+        if failed is not None:
+            raise failed  # the loader drops the slices the others filled
+
+
+def _give_up(slices):
+    """One range failed: the others stop now rather than finish work that is thrown away."""
+    for piece in slices:
+        piece.give_up.set()
+        if piece.connection is not None:
+            with contextlib.suppress(Exception):  # already closed
+                piece.connection.cancel()
 
 
 def _fill(alias, piece, fill):
     from psycopg2 import DataError, IntegrityError
 
-    connection = _connect(alias)
+    connection = piece.connection = _connect(alias)
     try:
-        with connection.cursor() as cursor:
+        with interrupts.cancelling(connection.cancel, until_done=True), connection.cursor() as cursor:
+            pgsql.check(piece)
             cursor.execute("SET TIME ZONE %s", [str(NEW_YORK)])
             cursor.execute("SET DateStyle = 'ISO, MDY'")
             piece.table = pgpartitions.create_slice(cursor, piece.base)
             fill(piece, cursor)
+            pgsql.check(piece)
             # Counted before the index exists: the planner would otherwise walk the index.
             piece.hours = pgsql.hour_counts(cursor, piece.table)
+            pgsql.check(piece)
             pgpartitions.finish_slice(cursor, piece.table, piece.base, piece.end)
+            pgsql.check(piece)
         connection.commit()
     except BaseException as exc:
-        connection.rollback()  # the table goes with it
+        with contextlib.suppress(Exception):  # a connection the server ended cannot roll back
+            connection.rollback()  # the table goes with it
         piece.table = ""
         if isinstance(exc, DataError | IntegrityError):
             raise FastPathFailed(str(exc).strip().splitlines()[0]) from None
         raise
     finally:
+        piece.connection = None
         connection.close()
 
 
-def _connect(alias):
+def _connect(alias, **extra):
     wrapper = connections[alias]
-    return wrapper.get_new_connection(wrapper.get_connection_params())
-
-
-def _discard(alias, slices):
-    """Drop the slices other connections filled for a load that failed (best effort:
-    the next load drops any that remain)."""
-    connection = _connect(alias)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            for piece in slices:
-                if piece.table:
-                    cursor.execute(f"DROP TABLE IF EXISTS {pgpartitions.checked(piece.table)}")
-    finally:
-        connection.close()
+    return wrapper.get_new_connection({**wrapper.get_connection_params(), **extra})
 
 
 def _attach(loader, slices, report):

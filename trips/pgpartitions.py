@@ -48,15 +48,25 @@ BACKWARD = [
 ]
 
 
-def drop_orphans(cursor) -> None:
-    """Drop slices a failed load filled but never attached (loads run one at a time)."""
+def drop_orphans(cursor) -> list[str]:
+    """Drop the slices a failed or stopped load filled but never attached; their names.
+
+    Found by what they are, in the catalog: tables in trip's schema named as slices are
+    named that are not partitions of anything (a slice becomes a partition only by ATTACH,
+    in the commit that also writes its ledger row). Called under the loaders' lock on trip,
+    so no load that is still running has a committed, unattached slice to lose.
+    """
     cursor.execute(
-        "SELECT relname FROM pg_class WHERE relkind = 'r' AND NOT relispartition AND relname ~ %s "
-        "AND relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = 'trip'::regclass)",
+        "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND NOT c.relispartition "
+        "AND c.relname ~ %s "
+        "AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = 'trip'::regclass) "
+        "AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid) ORDER BY 1",
         [f"^{PREFIX}[0-9]+$"],
     )
-    for (name,) in cursor.fetchall():
-        cursor.execute(f"DROP TABLE IF EXISTS {checked(name)}")
+    names = [checked(name) for (name,) in cursor.fetchall()]
+    for name in names:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    return names
 
 
 def first_free_id(cursor) -> int:

@@ -5,6 +5,7 @@ All SQL here is built from our own column names and slice names, never from text
 
 import io
 
+from trips import interrupts
 from trips.formats import COLUMNS, Layout
 
 NULLABLE = ("start_station_latitude", "start_station_longitude", "end_station_latitude",
@@ -36,16 +37,28 @@ class FileRange(io.RawIOBase):
         return data
 
 
-class Counting(io.RawIOBase):
-    """Passes a stream through, telling `progress` how many lines went by."""
+class GaveUp(Exception):  # noqa: N818 (not an error of its own: another range failed first)
+    """Another range of the same load failed: this one stops, its work would be thrown away."""
 
-    def __init__(self, stream, progress):
-        self.stream, self.progress = stream, progress
+
+def check(piece):
+    """Between the statements of a range: stop on a signal, or when another range failed."""
+    interrupts.stop_here()
+    if piece.give_up.is_set():
+        raise GaveUp
+
+
+class Counting(io.RawIOBase):
+    """Passes a range's stream through, telling `progress` how many lines went by."""
+
+    def __init__(self, piece, progress):
+        self.piece, self.stream, self.progress = piece, piece.stream, progress
 
     def readable(self):
         return True
 
     def read(self, size=-1):
+        check(self.piece)  # raised here, it ends this COPY (psycopg2 aborts it)
         data = self.stream.read(size)
         self.progress.add(data.count(b"\n"))
         return data
@@ -67,7 +80,7 @@ def count_lines(path, begin, end) -> int:
 def copy_csv(piece, cursor, progress):
     """Fill the slice from its CSV range; bad rows go to piece.bad as (line, reason)."""
     layout = piece.layout
-    stream = Counting(piece.stream, progress)
+    stream = Counting(piece, progress)
     columns = [layout.index_of(i) for i in range(layout.width)]
     if layout.modern or None in columns or len(set(columns)) != len(columns):
         _copy_staged(cursor, piece, stream)
@@ -162,6 +175,7 @@ class TextRows(io.RawIOBase):
         return True
 
     def read(self, size=-1):
+        interrupts.stop_here()
         lines = []
         for _ in range(2000):
             row = next(self.rows, None)

@@ -6,8 +6,6 @@ from django.db.models import Max, Min, Q
 
 from trips.models import Station, Trip, short_slug
 
-CHART_WIDTH, CHART_HEIGHT, BAR = 480, 150, 20
-
 
 def find_station(slug: str) -> Station | None:
     """The station with this slug, or the one station whose short slug it is
@@ -54,14 +52,3 @@ def overview() -> dict:
         "busiest": list(Station.objects.only("slug", "name", "trips")[:10]),
         "stations": Station.objects.count(),
     }
-
-
-def hour_chart(counts: list[int]) -> list[dict]:
-    """Bars of an inline SVG chart (rendered on the server: no script, no CDN)."""
-    top = max(counts) or 1
-    bars = []
-    for hour, count in enumerate(counts):
-        height = round(count / top * (CHART_HEIGHT - 20))
-        bars.append({"hour": hour, "count": count, "x": hour * BAR, "y": CHART_HEIGHT - 15 - height,
-                     "height": height, "label": hour % 3 == 0})
-    return bars

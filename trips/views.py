@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from trips import pagecache, selectors
+from trips import chart, pagecache, selectors
 from trips.models import Station, Trip
 
 
@@ -36,9 +36,8 @@ def _station_context(slug) -> dict | None:
     if found is None:
         return None
     return {
-        "station": found, "trips": selectors.recent_trips(found, 10),
-        "bars": selectors.hour_chart(found.hour_counts()),
-        "chart": {"width": selectors.CHART_WIDTH, "height": selectors.CHART_HEIGHT},
+        "section": "trips", "station": found, "trips": selectors.recent_trips(found, 10),
+        "chart": chart.hour_chart(found.hour_counts()),
     }
 
 

@@ -13,8 +13,9 @@ import pytest
 from django.db import connections
 
 from bank import services
+from bank.locks import strategy
 from bank.models import Account, Customer, Transfer
-from bank.retry import bank_alias, uses_table_fence
+from bank.retry import bank_alias
 from config.databases import build_databases
 from tests.support.threads import run_in_threads
 
@@ -23,7 +24,7 @@ SKIP_REASON = ("needs a CockroachDB cluster: set BANK_DATABASE_URL=cockroachdb:/
                "(no CockroachDB server can run on this machine)")
 
 
-def test_a_cockroachdb_url_runs_the_bank_on_django_cockroachdb_without_the_postgresql_fence():
+def test_a_cockroachdb_url_runs_the_bank_on_django_cockroachdb_with_row_locks_only():
     from django_cockroachdb.base import DatabaseWrapper
 
     settings_dict = build_databases({"BANK_DATABASE_URL": "cockroachdb://root@localhost/bank"})["bank"]
@@ -32,7 +33,7 @@ def test_a_cockroachdb_url_runs_the_bank_on_django_cockroachdb_without_the_postg
     assert settings_dict["ENGINE"] == "django_cockroachdb" and settings_dict["PORT"] == 26257
     # CockroachDB has no LOCK TABLE; its SELECT FOR UPDATE waits and then refreshes the
     # transaction's read timestamp instead of failing as PostgreSQL does.
-    assert not uses_table_fence(connection)
+    assert strategy(connection) == "rows"
 
 
 @pytest.mark.cockroachdb

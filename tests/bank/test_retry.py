@@ -163,7 +163,9 @@ def test_inside_an_outer_transaction_it_runs_once_and_leaves_the_retry_to_the_ow
 def test_exhausted_retries_over_http_are_a_503_with_retry_after(client, settings, accounts, monkeypatch):
     settings.BANK_RETRY_ATTEMPTS = 3
     settings.BANK_RETRY_BASE_DELAY = settings.BANK_RETRY_MAX_DELAY = 0.001
-    monkeypatch.setattr(services, "_transfer", lambda *args: (_ for _ in ()).throw(serialization_failure()))
+    # Every attempt, by either path, fails as a real serialization failure would.
+    failing = Flaky(failures=99)
+    monkeypatch.setattr(services, "_new_balances", lambda *args: failing())
     body = {"from": str(accounts[0].id), "to": str(accounts[1].id), "amount": "1"}
 
     response = client.post("/api/bank/transfer/", body, content_type="application/json")
@@ -171,6 +173,7 @@ def test_exhausted_retries_over_http_are_a_503_with_retry_after(client, settings
     assert response.status_code == 503
     assert int(response["Retry-After"]) >= 1
     assert "3 times" in response.json()["detail"]
+    assert failing.calls == 3
     assert not Transfer.objects.exists()
 
 

@@ -57,7 +57,8 @@ def test_concurrent_transfers_over_http_keep_the_total(live_server):
 
     def client(i):
         for n in range(15):
-            body = {"from": ids[(i + n) % 4], "to": ids[(i + 2 * n + 1) % 4], "amount": 1 + (i * n) % 20}
+            amount = f"{1 + (i * n) % 20}.00"
+            body = {"from": ids[(i + n) % 4], "to": ids[(i + 2 * n + 1) % 4], "amount": amount}
             if body["from"] == body["to"]:
                 continue
             request = urllib.request.Request(  # noqa: S310 - the live_server on 127.0.0.1

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from config.databases import alias_for, describe
+from config.health_page import sections
 from tests.support.manage import clean_environment, manage
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -87,5 +88,79 @@ def test_the_home_page_lists_each_app_with_its_engine_but_no_credentials(client)
         assert title in page
     for label in ("counter", "trips", "bank", "parties", "catalog"):
         where = describe(settings.DATABASES[alias_for(label, settings.DATABASES)])
-        assert f"<td>{where['vendor']}</td>" in page
+        assert f'<td data-label="Engine">{where["vendor"]}</td>' in page
     assert all(db.get("PASSWORD", "") not in page for db in settings.DATABASES.values() if db.get("PASSWORD"))
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+
+
+def test_healthz_is_a_page_for_a_browser_with_each_alias_and_its_status(client):
+    response = client.get(reverse("healthz"), HTTP_ACCEPT=BROWSER_ACCEPT)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert '<span id="health-status" class="health-ok">ok</span>' in page
+    for alias in settings.DATABASES:
+        assert f'<th scope="row"><code>{alias}</code></th>' in page
+    assert '<td class="value-yes">yes</td>' in page
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "application/json", "application/json, text/html;q=0.5"])
+def test_healthz_is_json_for_anything_that_does_not_prefer_html(client, accept):
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+
+    response = client.get(reverse("healthz"), **headers)
+
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["status"] == "ok"
+
+
+def test_healthz_tells_caches_that_its_answer_depends_on_accept(client):
+    for accept in ("*/*", BROWSER_ACCEPT):
+        response = client.get(reverse("healthz"), HTTP_ACCEPT=accept)
+        assert "Accept" in response["Vary"]
+        assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_health_page_shows_whatever_the_report_holds():
+    # Aliases as dicts or plain strings, and keys the page has never heard of, all show.
+    report = {
+        "status": "degraded",
+        "databases": {"default": {"engine": "SQLite", "ok": True}, "catalog": {"ok": False, "error": "boom"}},
+        "cache": {"backend": "redis", "ok": True},
+        "migrations": {"catalog": ["0002_author_country"], "default": []},
+        "note": None,
+    }
+
+    parts = {part["title"]: part for part in sections(report)}
+
+    assert parts["databases"]["columns"] == ["engine", "ok", "error"]
+    assert parts["databases"]["rows"] == [
+        ("default", ["SQLite", "yes", "—"]), ("catalog", ["—", "no", "boom"]),
+    ]
+    assert parts["cache"]["rows"] == [("backend", ["redis"]), ("ok", ["yes"])]
+    assert parts["migrations"]["rows"] == [("catalog", ["0002_author_country"]), ("default", ["—"])]
+    assert parts["note"]["text"] == "—"
+    assert sections({"status": "ok", "databases": {"default": "ok"}})[0]["rows"] == [("default", ["ok"])]
+
+
+HTML_PROBE = """
+from django.test import Client
+response = Client().get("/healthz", HTTP_ACCEPT="text/html")
+print(response.status_code)
+print(response.content.decode())
+"""
+
+
+def test_a_dead_alias_makes_the_health_page_a_503_naming_it_without_secrets(one_alias_down):
+    result = manage("shell", "-v0", "-c", HTML_PROBE, env=one_alias_down)
+
+    status, page = result.stdout.split("\n", 1)
+    assert status == "503", result.stderr
+    assert '<span id="health-status" class="health-degraded">degraded</span>' in page
+    catalog_row = page.split('<th scope="row"><code>catalog</code></th>')[1].split("</tr>")[0]
+    assert "PostgreSQL" in catalog_row and '<td class="value-no">no</td>' in catalog_row
+    assert "OperationalError" in catalog_row
+    assert "pgsecret" not in result.stdout + result.stderr

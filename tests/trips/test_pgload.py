@@ -4,10 +4,15 @@ Runs against the real PostgreSQL of `make test-postgres`; elsewhere each test sk
 thresholds are lowered so that files of a few rows are cut into ranges as a big one is.
 """
 
+import signal
+import time
+
 import pytest
 from django.db import connections, router
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.support import trips_signals as child
+from tests.support.load_trips_at import DATABASE_WAIT
 from tests.trips.conftest import CLASSIC_HEADER, MODERN_HEADER, classic_line, load, modern_line, vendor, write
 from trips import demo, pgload
 from trips.models import LoadedFile, Station, Trip
@@ -162,3 +167,106 @@ def test_a_slice_left_behind_by_a_failed_load_is_dropped_by_the_next_load(tmp_pa
 
     assert orphans() == []
     assert Trip.objects.count() == 3
+
+
+# --- a real manage.py load_trips process, signalled or cut off at each step ----------------
+# It loads a real Citi Bike month (3.7 MB), cut into three ranges (tests/support/load_trips_at.py).
+
+
+@pytest.fixture
+def database():
+    """The environment that sends the child process to this test database."""
+    if not child.DECEMBER.is_file():
+        pytest.skip(f"the shared Citi Bike files are not in {child.CITIBIKE} (see its PROVENANCE.md)")
+    s = connections[router.db_for_write(Trip)].settings_dict
+    url = f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
+    return child.environment(DATABASE_URL=url)
+
+
+def assert_loads_exactly_once(env):
+    """The same file again and a different one after it: their rows, once, and no leftovers."""
+    again = child.run(child.DECEMBER, child.JANUARY, env=env)
+
+    assert again.status == 0, again.err
+    assert Trip.objects.count() == child.DECEMBER_TRIPS + child.JANUARY_TRIPS
+    assert sorted(LoadedFile.objects.values_list("name", "rows_loaded")) == [
+        (child.DECEMBER.name, child.DECEMBER_TRIPS), (child.JANUARY.name, child.JANUARY_TRIPS)]
+    assert len(slices()) == 6 and orphans() == []
+    return again
+
+
+def backends(where):
+    return [pid for (pid,) in sql(f"SELECT pid FROM pg_stat_activity WHERE {where}")]  # noqa: S608
+
+
+@pytest.mark.parametrize(("point", "signum"), [
+    ("copy", signal.SIGINT),  # every range streaming on its connection
+    ("index", signal.SIGTERM),  # ranges copied, their connections busy in the server
+    ("filled", signal.SIGINT),  # slices committed, not attached
+    ("attach", signal.SIGTERM),  # the loader's own connection busy attaching
+    ("ledger", signal.SIGINT),  # every slice attached, nothing committed
+])
+def test_a_signal_anywhere_in_a_multi_range_load_keeps_nothing_and_the_next_load_wedges_on_nothing(
+        database, point, signum):
+    process = child.start(point, child.DECEMBER, env=database)
+    child.wait_until_at(process, point)
+
+    stopped = child.interrupt(process, signum)
+
+    assert stopped.status == 128 + signum
+    assert stopped.err == f"interrupted; nothing from {child.DECEMBER.name} was kept\n"
+    assert Trip.objects.count() == 0 and orphans() == []  # it dropped its own slices
+    again = assert_loads_exactly_once(database)
+    assert "Dropped" not in again.out
+
+
+def test_a_signal_while_waiting_for_another_loads_lock_stops_at_once(database):
+    holder = connections[router.db_for_write(Trip)].get_new_connection(
+        connections[router.db_for_write(Trip)].get_connection_params())
+    try:
+        holder.cursor().execute("LOCK TABLE trip IN SHARE ROW EXCLUSIVE MODE")
+        process = child.start("none", child.DECEMBER, env=database)
+        while not sql("SELECT 1 FROM pg_locks WHERE relation = 'trip'::regclass AND NOT granted"):
+            assert process.poll() is None, child.finish(process)
+            time.sleep(0.1)
+
+        stopped = child.interrupt(process, signal.SIGTERM)  # a C call: only a cancel ends it
+    finally:
+        holder.close()
+
+    assert stopped.status == 143
+    assert stopped.err == f"interrupted; nothing from {child.DECEMBER.name} was kept\n"
+    assert_loads_exactly_once(database)
+
+
+def test_after_kill_9_the_next_load_drops_the_slices_left_behind_and_says_so_in_one_line(database):
+    process = child.start("filled", child.DECEMBER, env=database)
+    child.wait_until_at(process, "filled")
+
+    assert child.interrupt(process, signal.SIGKILL).status == 128 + signal.SIGKILL
+    left = [name for (name,) in orphans()]
+    assert len(left) == 3 and Trip.objects.count() == 0
+
+    again = assert_loads_exactly_once(database)
+    assert again.out.splitlines()[0] == (
+        f"Dropped 3 table(s) a stopped load had filled but not attached to trip: {', '.join(sorted(left))}.")
+
+
+@pytest.mark.parametrize(("point", "whose"), [
+    ("attach", "mode = 'ShareRowExclusiveLock' AND granted"),  # the loader's own connection
+    ("index", "false"),  # one of the ranges' connections
+])
+def test_a_connection_the_server_ends_fails_the_load_in_one_line_and_wedges_nothing(database, point, whose):
+    process = child.start(point, child.DECEMBER, env=database)
+    child.wait_until_at(process, point)
+    main = sql(f"SELECT pid FROM pg_locks WHERE relation = 'trip'::regclass AND {whose}")  # noqa: S608
+    victim = main[0][0] if main else backends(f"query = '{DATABASE_WAIT}'")[0]
+
+    sql("SELECT pg_terminate_backend(%s)", [victim])
+    failed = child.finish(process)
+
+    assert failed.status == 1
+    assert failed.err.startswith(f"CommandError: {child.DECEMBER.name}: the database refused the load (")
+    assert len(failed.err.splitlines()) == 1 and "Traceback" not in failed.err
+    assert Trip.objects.count() == 0 and orphans() == []
+    assert_loads_exactly_once(database)

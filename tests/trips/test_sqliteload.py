@@ -6,11 +6,14 @@ station index dropped and built again. Runs on SQLite (the default test database
 each test skips.
 """
 
+import io
+import os
+import signal
 import sqlite3
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 from django.db import connections, router
 
 from tests.trips.conftest import (
@@ -170,20 +173,30 @@ def test_a_database_error_while_inserting_stops_the_child_and_keeps_nothing(tmp_
     assert station_index() == index
 
 
-def test_ctrl_c_while_inserting_ends_the_child_and_keeps_nothing(tmp_path, monkeypatch, in_child):
+def test_ctrl_c_while_inserting_ends_the_child_keeps_nothing_and_says_so_in_one_line(
+        tmp_path, monkeypatch, in_child):
     def interrupted(raw, flat):
-        if Trip.objects.count() >= 4:
-            raise KeyboardInterrupt
+        if Trip.objects.count() >= 4 and not sent:
+            sent.append(signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, to this process
         insert(raw, flat)
 
+    sent = []
     insert = sqliteload._insert
     monkeypatch.setattr(sqliteload, "_insert", interrupted)
     # More rows than the pipe holds: the child is still reading when the parent stops.
     path = write(tmp_path / "month.csv", CLASSIC_HEADER, [classic_line()] * 20_000)
+    err = io.StringIO()
 
-    with pytest.raises(KeyboardInterrupt):
-        load(path)
+    with pytest.raises(SystemExit) as stopped:
+        call_command("load_trips", str(path), stderr=err, stdout=io.StringIO())
+
+    assert stopped.value.code == 130
+    assert err.getvalue() == "interrupted; nothing from month.csv was kept\n"
     assert not Trip.objects.exists() and not LoadedFile.objects.exists()
+    monkeypatch.setattr(rowpipe, "BATCH_ROWS", 200)  # the same again, at a normal pace
+    assert "loaded 20,000 trips" in load(path)[0]
+    assert Trip.objects.count() == 20_000
 
 
 def test_a_big_file_is_parsed_in_process_when_no_child_interpreter_can_start(tmp_path, monkeypatch, in_child):

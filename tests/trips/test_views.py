@@ -100,3 +100,12 @@ def test_a_cached_station_page_shows_a_new_load_within_a_cache_check(client, dem
 
     after = client.get("/trips/from/graham-conselyea/").content.decode()
     assert "2030-01-01 10:00" in after and '<td class="num">50</td>' in after
+
+
+def test_the_station_chart_labels_its_count_axis_and_hours(client, demo):
+    page = client.get("/trips/from/graham-conselyea/").content.decode()
+    chart = page.split('<svg id="per-hour"')[1].split("</svg>")[0]
+
+    assert ">Trips</text>" in chart and ">Hour of day (New York time)</text>" in chart
+    assert '<text class="count-label"' in chart and '>0</text>' in chart
+    assert [f">{h:02d}:00</text>" in chart for h in range(0, 24, 3)] == [True] * 8

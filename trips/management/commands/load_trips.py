@@ -1,10 +1,11 @@
+import signal
 import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import DatabaseError, ProgrammingError, transaction
 
-from trips import demo, stations
+from trips import demo, interrupts, stations
 from trips.loading import Loader, LoadError
 from trips.sources import Source, SourceError
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
                             help="Recount the station pages' totals from the trip table (after COPY INTO).")
 
     def handle(self, *args, locations, replace, dry_run, rebuild_stations, verbosity, **options):
-        self.verbosity, self.bad_shown = verbosity, 0
+        self.verbosity, self.bad_shown, self.current = verbosity, 0, None
         if not locations and not rebuild_stations:
             raise CommandError("Name at least one file or URL to load (or pass --rebuild-stations).")
         try:
@@ -34,27 +35,52 @@ class Command(BaseCommand):
         except SourceError as exc:
             raise CommandError(str(exc)) from None
         self.tty = verbosity >= 1 and _isatty(self.stdout)
-        loader = Loader(dry_run=dry_run, replace=replace, on_bad=self.bad, on_progress=self.progress)
+        loader = Loader(dry_run=dry_run, replace=replace, on_bad=self.bad, on_progress=self.progress,
+                        on_note=self.say)
         reports, started = [], time.monotonic()
         try:
-            if sources and not dry_run:
-                self.remove_demo(loader.alias)
-            for source in sources:
-                self.current, self.file_started = source.name, time.monotonic()
-                reports.append(loader.load(source))
-                self.say(self.describe(reports[-1]))
-            if rebuild_stations and not dry_run:
-                count = stations.rebuild(loader.alias)
-                self.say(f"Recounted {count} stations from the trip table.")
+            with interrupts.handled():
+                self.load_all(loader, sources, reports, rebuild_stations and not dry_run)
+        except (interrupts.Interrupted, KeyboardInterrupt) as exc:
+            self.interrupted(getattr(exc, "signum", signal.SIGINT), reports)
         except LoadError as exc:
             raise CommandError(f"{exc}{_kept(reports)}") from None
         except DatabaseError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise CommandError(f"{self.current}: the database refused the load ({first}); "
-                               f"nothing of this file was kept{_kept(reports)}. "
-                               "Has `manage.py migrate` run?") from None
+            raise self.refused(exc, reports) from None
         if reports:
             self.say(self.summary(reports, time.monotonic() - started, dry_run), style=self.style.SUCCESS)
+
+    def load_all(self, loader, sources, reports, rebuild_stations):
+        if sources and not loader.dry_run:
+            self.current = "the demo trips' removal"
+            self.remove_demo(loader.alias)
+        for source in sources:
+            self.current, self.file_started = source.name, time.monotonic()
+            interrupts.check()  # a signal held over the last commit stops here, before this file
+            reports.append(loader.load(source))
+            self.say(self.describe(reports[-1]))
+        self.current = None
+        interrupts.check()
+        if rebuild_stations:
+            self.current = "the station totals"
+            with transaction.atomic(using=loader.alias):
+                count = stations.rebuild(loader.alias)
+            self.say(f"Recounted {count} stations from the trip table.")
+
+    def refused(self, exc, reports):
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        hint = " Has `manage.py migrate` run?" if isinstance(exc, ProgrammingError) else ""
+        return CommandError(f"{self.current}: the database refused the load ({first}); "
+                            f"nothing of this file was kept{_kept(reports)}.{hint}")
+
+    def interrupted(self, signum, reports):
+        """One line, no traceback, and the shell's status for the signal (130, 143)."""
+        self._clear_progress()
+        if self.current:
+            self.stderr.write(f"interrupted; nothing from {self.current} was kept{_kept(reports)}")
+        else:
+            self.stderr.write(f"interrupted after the last file; every file was loaded{_kept(reports)}")
+        raise SystemExit(128 + signum)
 
     def remove_demo(self, alias):
         # Invented trips never mix with real ones: populate's demo week goes first.

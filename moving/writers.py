@@ -1,0 +1,123 @@
+"""Each engine's bulk path for one table, fed chunks of canonical rows (moving.rows).
+
+- PostgreSQL: COPY FROM STDIN (CSV), the rows streamed from a file-like object that pulls
+  the next chunk when the driver asks for more, so memory holds one chunk at a time.
+- SQLite, CockroachDB, Snowflake: multi-row INSERTs with bound parameters, each value made
+  ready for the target by its field (Django's get_db_prep_save), in the caller's transaction.
+
+Every writer checksums the canonical form of what it sends (moving.rows.Checksum), so the
+source is read once: the copy is also the source's half of the verification.
+"""
+
+import io
+
+from django.core.management.color import no_style
+from django.db import connections
+
+from moving.rows import Checksum, Table
+
+# Rows per INSERT: parameters stay below each engine's limit (SQLite 32,766, PostgreSQL
+# 65,535) and a statement stays small enough to travel in one request (Snowflake).
+ROWS_PER_INSERT = {"sqlite": 200, "snowflake": 1_000}
+DEFAULT_ROWS_PER_INSERT = 500
+MAX_PARAMETERS = 30_000
+# Values Django passes to every driver unchanged: no per-value preparation needed.
+PLAIN = frozenset({
+    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
+    "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
+    "PositiveSmallIntegerField", "FloatField", "CharField", "TextField", "SlugField", "EmailField",
+})
+
+
+def write(source: Table, target: Table, on_rows) -> Checksum:
+    """Copy every row of `source` into `target`; the checksum of what was sent."""
+    if connections[target.alias].vendor == "postgresql":
+        return _copy(source, target, on_rows)
+    return _insert(source, target, on_rows)
+
+
+class _ChunkStream(io.RawIOBase):
+    """The source's rows as CSV bytes, one chunk per read, checksummed on the way."""
+
+    def __init__(self, source: Table, on_rows):
+        self.source, self.on_rows = source, on_rows
+        self.chunks, self.total = source.chunks(), Checksum()
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        rows = next(self.chunks, None)
+        if rows is None:
+            return b""
+        data = self.source.canonical(rows)
+        self.total.add(len(rows), data)
+        self.on_rows(len(rows))
+        return data
+
+
+def _copy(source, target, on_rows):
+    connection = connections[target.alias]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in target.columns)
+    options = f", FORCE_NULL ({', '.join(quote(c) for c in target.force_null)})" if target.force_null else ""
+    stream = _ChunkStream(source, on_rows)
+    with plain_cursor(connection) as cursor, connection.wrap_database_errors:
+        sql = f"COPY {quote(target.name)} ({columns}) FROM STDIN WITH (FORMAT csv{options})"
+        cursor.copy_expert(sql, stream)
+    return stream.total
+
+
+def _insert(source, target, on_rows):
+    connection = connections[target.alias]
+    quote = connection.ops.quote_name
+    width = len(target.columns)
+    per_insert = min(ROWS_PER_INSERT.get(connection.vendor, DEFAULT_ROWS_PER_INSERT), MAX_PARAMETERS // width)
+    columns = ", ".join(quote(c) for c in target.columns)
+    prefix = f"INSERT INTO {quote(target.name)} ({columns}) VALUES "  # noqa: S608 (a model's names)
+    row_sql = f"({', '.join(['%s'] * width)})"
+    prepare = _preparers(target.fields, connection)
+    total = Checksum()
+    with plain_cursor(connection) as cursor:
+        for rows in source.chunks():
+            total.add(len(rows), source.canonical(rows))
+            params_rows = [_prepared(row, prepare) for row in rows] if prepare else rows
+            for start in range(0, len(rows), per_insert):
+                batch = params_rows[start:start + per_insert]
+                cursor.execute(prefix + ", ".join([row_sql] * len(batch)), [v for row in batch for v in row])
+            on_rows(len(rows))
+    return total
+
+
+def plain_cursor(connection):
+    """A cursor that never logs its statements: with DEBUG on, Django keeps the last 9,000
+    (with their parameters) in memory, which for a move is hundreds of megabytes."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection.make_cursor(connection.create_cursor())
+
+
+def _preparers(fields, connection):
+    def prep(field):
+        return lambda value: field.get_db_prep_save(value, connection)
+
+    kinds = [f.target_field.get_internal_type() if f.is_relation else f.get_internal_type() for f in fields]
+    return [(i, prep(f)) for i, (f, kind) in enumerate(zip(fields, kinds, strict=True)) if kind not in PLAIN]
+
+
+def _prepared(row, prepare):
+    row = list(row)
+    for i, fn in prepare:
+        row[i] = fn(row[i])
+    return row
+
+
+def reset_sequences(alias: str, models) -> None:
+    """The next row inserted on `alias` gets an id above every copied one (where the engine
+    keeps a sequence: PostgreSQL does; SQLite takes max + 1 by itself; CockroachDB's ids
+    are unique_rowid(), not a sequence)."""
+    connection = connections[alias]
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
