@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tutorials
 HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate populate test test-postgres lint format bench clean
+.PHONY: help install run serve migrate populate test test-postgres lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,6 +46,15 @@ populate: $(RUNTIME) .env ## Add demo data to each empty app, once per database 
 run: .env migrate populate ## Install, migrate, add demo data to empty apps, serve http://HOST (127.0.0.1:8000) with DEBUG on
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST)
 
+# Production: DEBUG off whatever .env says; the first manage.py command stops with a one-line
+# error when DJANGO_SECRET_KEY or DJANGO_ALLOWED_HOSTS is missing. README, "Deploy".
+serve: export DJANGO_DEBUG := false
+serve: $(RUNTIME) ## Production: collectstatic, check --deploy, migrate_all, then gunicorn on HOST
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py migrate_all
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
 test: $(DEV) ## Every suite that needs no server: SQLite, fakesnow Snowflake, emulated Cassandra, Chromium
 	$(PY) -m pytest
 	$(PY) -m pytest --fakesnow trips,catalog,counter -m "not browser" tests/trips tests/catalog tests/counter
@@ -67,6 +76,7 @@ bench: $(DEV) ## The benchmarks in bench/ on SQLite and the local PostgreSQL (mi
 	$(PY) bench/trips_load.py --url $(PG_URL)_trips_bench
 	$(PY) bench/trips_pages.py --url sqlite:///$(CURDIR)/bench/out/load.sqlite3
 	$(PY) bench/trips_pages.py --url $(PG_URL)_trips_bench
+	$(PY) bench/serve_http.py --pg-url $(PG_URL)_trips_bench
 
 clean: ## Remove the virtualenv, the SQLite files and caches
 	rm -rf $(VENV) db.sqlite3* test_db.sqlite3* staticfiles .pytest_cache .ruff_cache

@@ -1,6 +1,7 @@
 """Is each database alias answering? Used by /healthz and `manage.py check_databases`."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 
 from config.databases import CASSANDRA_ENGINE, describe, error_summary
@@ -42,3 +43,14 @@ def check_all() -> dict:
     databases = {alias: check_alias(alias) for alias in settings.DATABASES}
     healthy = all(db["ok"] and not db["unapplied_migrations"] for db in databases.values())
     return {"status": "ok" if healthy else "degraded", "databases": databases}
+
+
+def check_cache() -> dict:
+    """The shared cache: a dead Redis is reported here while pages render without it."""
+    if not hasattr(cache, "ping"):
+        return {"backend": "locmem", "ok": True}
+    try:
+        cache.ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not answering"
+        return {"backend": cache.backend_name, "ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    return {"backend": cache.backend_name, "ok": True}
