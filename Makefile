@@ -6,13 +6,15 @@ RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 # A throwaway database on the local PostgreSQL for `make test-postgres` (pytest creates test_<name>).
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tutorials
+# Where `make run` serves: `make run HOST=0.0.0.0:8080` for another address or port.
 HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate populate test test-postgres lint format bench clean
+.PHONY: help install run serve migrate populate test test-postgres lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@echo "Variables: HOST=$(HOST) (make run HOST=0.0.0.0:8080), PG_URL=$(PG_URL) (make test-postgres)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -27,16 +29,31 @@ $(DEV): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@ $(RUNTIME)
 
-install: $(RUNTIME) ## Create .venv and install the pinned requirements
+# Local settings for the manage.py commands in the READMEs (DEBUG on); made only when
+# missing, so an existing .env is never overwritten.
+.env:
+	cp .env.example .env
+	@echo "Created .env from .env.example (DJANGO_DEBUG=true); edit it to choose databases."
 
-migrate: $(RUNTIME) ## Migrate every database alias (sync_cassandra for Cassandra)
+install: $(RUNTIME) .env ## Create .venv, install the pinned requirements, and .env if missing
+
+migrate: $(RUNTIME) .env ## Migrate every database alias (sync_cassandra for Cassandra)
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate_all
 
-populate: $(RUNTIME) ## Add the demo data of every app (idempotent)
+populate: $(RUNTIME) .env ## Add demo data to each empty app, once per database (populate --remove takes it out)
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py populate
 
-run: migrate populate ## Install, migrate, populate, then serve http://127.0.0.1:8000 with DEBUG on
+run: .env migrate populate ## Install, migrate, add demo data to empty apps, serve http://HOST (127.0.0.1:8000) with DEBUG on
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST)
+
+# Production: DEBUG off whatever .env says; the first manage.py command stops with a one-line
+# error when DJANGO_SECRET_KEY or DJANGO_ALLOWED_HOSTS is missing. README, "Deploy".
+serve: export DJANGO_DEBUG := false
+serve: $(RUNTIME) ## Production: collectstatic, check --deploy, migrate_all, then gunicorn on HOST
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py migrate_all
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 test: $(DEV) ## Every suite that needs no server: SQLite, fakesnow Snowflake, emulated Cassandra, Chromium
 	$(PY) -m pytest
@@ -59,6 +76,7 @@ bench: $(DEV) ## The benchmarks in bench/ on SQLite and the local PostgreSQL (mi
 	$(PY) bench/trips_load.py --url $(PG_URL)_trips_bench
 	$(PY) bench/trips_pages.py --url sqlite:///$(CURDIR)/bench/out/load.sqlite3
 	$(PY) bench/trips_pages.py --url $(PG_URL)_trips_bench
+	$(PY) bench/serve_http.py --pg-url $(PG_URL)_trips_bench
 
 clean: ## Remove the virtualenv, the SQLite files and caches
 	rm -rf $(VENV) db.sqlite3* test_db.sqlite3* staticfiles .pytest_cache .ruff_cache

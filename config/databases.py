@@ -32,7 +32,8 @@ SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 30,
 }
-PERSISTENT = {"CONN_MAX_AGE": 600, "CONN_HEALTH_CHECKS": True}
+# Our SQLite backend: Django's, with one process's writers queuing on a Python lock.
+SQLITE_ENGINE = "config.backends.sqlite3"
 
 
 def variable_for(alias: str) -> str:
@@ -124,8 +125,14 @@ def _cassandra_options(connection, factor):
 # --- one URL to one alias -----------------------------------------------------------
 
 
-def parse_url(variable: str, url: str, *, allow_cassandra: bool) -> dict:
-    """Settings for one alias, or ImproperlyConfigured naming `variable`."""
+def parse_url(variable: str, url: str, *, allow_cassandra: bool, conn_max_age: int = 0) -> dict:
+    """Settings for one alias, or ImproperlyConfigured naming `variable`.
+
+    `conn_max_age` > 0 keeps SQL connections open between requests: only for a server whose
+    request threads are a fixed pool (gunicorn's gthread workers), where it bounds the
+    connections to workers x threads. Servers that start a thread per request (runserver,
+    uvicorn's thread executor) must keep 0, or every thread leaves an open connection behind.
+    """
     accepted = ACCEPTED_SCHEMES if allow_cassandra else RELATIONAL_SCHEMES
     scheme = url.partition("://")[0].lower() if "://" in url else ""
 
@@ -147,6 +154,8 @@ def parse_url(variable: str, url: str, *, allow_cassandra: bool) -> dict:
         raise fail("it names no database (the path after the host)")
     config.setdefault("OPTIONS", {})
     _tune(scheme, config, fail)
+    if scheme in ("sqlite", "postgres", "postgresql", "cockroachdb", "cockroach"):
+        config.update(CONN_MAX_AGE=conn_max_age, CONN_HEALTH_CHECKS=True)
     return config
 
 
@@ -155,7 +164,6 @@ def _tune(scheme, config, fail):
     if scheme == "sqlite":
         _tune_sqlite(config)
     elif scheme in ("postgres", "postgresql", "cockroachdb", "cockroach"):
-        config.update(PERSISTENT)
         options.setdefault("connect_timeout", 5)
         if "-pooler" in config.get("HOST", ""):
             # PgBouncer in transaction mode drops server-side cursors between statements.
@@ -185,16 +193,19 @@ def _tune_sqlite(config):
         # run threads with their own connections see real SQLite locking.
         config["TEST"] = {"NAME": str(path.with_name(f"test_{path.name}"))}
     config["OPTIONS"] = {**SQLITE_OPTIONS, **config["OPTIONS"]}
+    config["ENGINE"] = SQLITE_ENGINE
 
 
-def build_databases(environ=os.environ) -> dict[str, dict]:
+def build_databases(environ=os.environ, *, conn_max_age: int = 0) -> dict[str, dict]:
     default_url = environ.get("DATABASE_URL", "").strip() or "sqlite:///db.sqlite3"
-    databases = {"default": parse_url("DATABASE_URL", default_url, allow_cassandra=False)}
+    databases = {"default": parse_url("DATABASE_URL", default_url, allow_cassandra=False,
+                                      conn_max_age=conn_max_age)}
     for app in APPS:
         variable = variable_for(app)
         url = environ.get(variable, "").strip()
         if url:
-            databases[app] = parse_url(variable, url, allow_cassandra=app in CASSANDRA_APPS)
+            databases[app] = parse_url(variable, url, allow_cassandra=app in CASSANDRA_APPS,
+                                       conn_max_age=conn_max_age)
     bank = databases.get("bank")
     if bank and bank["ENGINE"] == "django.db.backends.postgresql":
         from psycopg2.extensions import ISOLATION_LEVEL_SERIALIZABLE
@@ -218,6 +229,7 @@ def describe(settings_dict: dict) -> dict:
     engine = settings_dict["ENGINE"]
     vendor = {
         "django.db.backends.sqlite3": "SQLite",
+        SQLITE_ENGINE: "SQLite",
         "django.db.backends.postgresql": "PostgreSQL",
         "django_cockroachdb": "CockroachDB",
         "django_snowflake": "Snowflake",

@@ -11,7 +11,8 @@ DEBUG = env.get_bool("DJANGO_DEBUG", default=False)
 
 if DEBUG:
     SECRET_KEY = env.get("DJANGO_SECRET_KEY", "django-insecure-local-development-only")
-    ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+    # 0.0.0.0 too: `runserver 0.0.0.0:8000` users (CockroachDB's tutorial) curl that address.
+    ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "0.0.0.0"])  # noqa: S104
 else:
     missing = [n for n in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS") if not env.get(n)]
     if missing:
@@ -24,13 +25,11 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env.get_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
-DATABASES = build_databases()
-if DEBUG:
-    # runserver handles each request in a new thread, so a kept connection is never
-    # reused; it would only pile up idle server connections (see Django's docs on
-    # persistent connections). Production servers keep them.
-    for database in DATABASES.values():
-        database["CONN_MAX_AGE"] = 0
+# Seconds a SQL connection stays open for the next request of its thread. 0 (close after
+# each request) unless the server runs a fixed pool of request threads: gunicorn.conf.py
+# sets it for its gthread workers. runserver and uvicorn start a thread per request, whose
+# kept connection nobody would ever reuse or close (see config/databases.py).
+DATABASES = build_databases(conn_max_age=env.get_int("DJANGO_CONN_MAX_AGE", 0))
 DATABASE_ROUTERS = ["config.routers.AppDatabaseRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -56,6 +55,7 @@ if uses_cassandra(DATABASES):
     INSTALLED_APPS.insert(0, "django_cassandra_engine")
 
 MIDDLEWARE = [
+    "config.middleware.JsonDisallowedHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,6 +125,25 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.get_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 30)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    if not SECURE_SSL_REDIRECT:
+        # DJANGO_SECURE_SSL_REDIRECT=false is for a TLS proxy in front that redirects http
+        # to https itself (README, "Deploy"); check --deploy's W008 would stop `make serve`.
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
+
+# REDIS_URL: one cache shared by every worker process (station pages, API throttles);
+# without it, each process keeps its own in memory. A Redis that fails answers as a miss
+# (config.cache), so pages still render; /healthz says so.
+REDIS_URL = env.get("REDIS_URL")
+CACHES = {
+    "default": {
+        "BACKEND": "config.cache.ForgivingRedisCache",
+        "LOCATION": REDIS_URL,
+        # Short socket timeouts: a dead or unreachable Redis must not hold up a page.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from config.databases import alias_for, describe
-from config.health import check_all
+from config.health import check_all, check_cache
 from config.health_page import sections
 
 TUTORIALS = [
@@ -40,6 +40,9 @@ def healthz(request):
     (`*/*` or no Accept at all means JSON). Same status either way."""
     report = check_all()
     status = 200 if report["status"] == "ok" else 503
+    # Reported, but no reason for a load balancer to take this server out: pages render
+    # without the cache.
+    report["cache"] = check_cache()
     if request.get_preferred_type(["application/json", "text/html"]) == "text/html":
         context = {"status": report["status"], "sections": sections(report)}
         response = render(request, "healthz.html", context, status=status)

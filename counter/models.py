@@ -1,8 +1,10 @@
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import F
 
 DEFAULT_NAME = "hello-world-button"
 NAME_MAX_LENGTH = 100
+# Engines whose UPDATE can return the new value (SQLite since 3.35).
+RETURNING_VENDORS = frozenset({"postgresql", "cockroachdb", "sqlite"})
 
 
 class CounterQuerySet(models.QuerySet):
@@ -13,10 +15,34 @@ class CounterQuerySet(models.QuerySet):
         clicks never overwrite each other the way read-modify-write does.
         """
         db = router.db_for_write(self.model)
+        if connections[db].vendor not in RETURNING_VENDORS:
+            return self._click_then_read(db, name)
+        value = self._increment_returning(db, name)
+        if value is None:
+            # First click: the unique name settles a race between two creators.
+            self.using(db).get_or_create(name=name)
+            value = self._increment_returning(db, name)
+        return value
+
+    def _increment_returning(self, db: str, name: str) -> int | None:
+        # One statement in autocommit: one round trip to the server, no BEGIN/COMMIT, and
+        # the row lock is held only while the statement runs.
+        connection = connections[db]
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        value, key = (quote(self.model._meta.get_field(f).column) for f in ("value", "name"))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {value} = {value} + 1 WHERE {key} = %s RETURNING {value}",  # noqa: S608 - names from the model
+                [name],
+            )
+            row = cursor.fetchone()
+        return None if row is None else row[0]
+
+    def _click_then_read(self, db: str, name: str) -> int:
         counters = self.using(db).filter(name=name)
         with transaction.atomic(using=db):
             if not counters.update(value=F("value") + 1):
-                # First click: the unique name settles a race between two creators.
                 self.using(db).get_or_create(name=name)
                 counters.update(value=F("value") + 1)
             # Our UPDATE holds the row (or, on SQLite, the database) until commit, so

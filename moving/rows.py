@@ -121,7 +121,10 @@ def _converter(connection, meta, field):
         # The hot path of a big move: the text str() gives an aware UTC datetime, which
         # every engine reads back, without making a datetime of each value.
         return _sqlite_datetime if connection.vendor == "sqlite" else None
-    converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+    # The backend's converters only, not the field's from_db_value: a field that stores one
+    # thing and means another (the bank's MoneyField: whole cents stored, a Decimal in
+    # Python) is copied and checksummed as stored, so no engine ever sees the Python form.
+    converters = connection.ops.get_db_converters(expression)
     utc = _kind(field) == "DateTimeField" and connection.vendor not in ("sqlite", "postgresql")
     if not converters and not utc:
         return None

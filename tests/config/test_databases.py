@@ -14,7 +14,8 @@ def test_without_any_url_default_is_an_sqlite_file_in_the_project_root():
     databases = build_databases({})
 
     assert list(databases) == ["default"]
-    assert databases["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    # Django's SQLite backend with the in-process write lock (config/backends/sqlite3).
+    assert databases["default"]["ENGINE"] == "config.backends.sqlite3"
     assert databases["default"]["NAME"] == str(BASE_DIR / "db.sqlite3")
 
 
@@ -31,7 +32,7 @@ def test_sqlite_relative_and_absolute_paths():
     assert parse("sqlite:////abs/path.db")["NAME"] == "/abs/path.db"
 
 
-def test_postgres_keeps_connections_with_health_checks_and_sslmode():
+def test_postgres_keeps_sslmode_and_health_checks():
     config = parse("postgresql://alex:pw@ep-cool-rain-123.us-east-2.aws.neon.tech/neondb?sslmode=require")
 
     assert config["ENGINE"] == "django.db.backends.postgresql"
@@ -39,8 +40,16 @@ def test_postgres_keeps_connections_with_health_checks_and_sslmode():
     assert (config["PORT"], config["NAME"]) == ("", "neondb")
     assert (config["USER"], config["PASSWORD"]) == ("alex", "pw")
     assert config["OPTIONS"]["sslmode"] == "require"
-    assert config["CONN_MAX_AGE"] > 0 and config["CONN_HEALTH_CHECKS"] is True
+    assert config["CONN_HEALTH_CHECKS"] is True
     assert not config.get("DISABLE_SERVER_SIDE_CURSORS")
+
+
+def test_connections_close_after_each_request_unless_a_fixed_thread_pool_asks_to_keep_them():
+    url = "postgres://alex:pw@127.0.0.1:5432/tutorials"
+
+    assert parse(url)["CONN_MAX_AGE"] == 0
+    assert parse_url("DATABASE_URL", url, allow_cassandra=False, conn_max_age=600)["CONN_MAX_AGE"] == 600
+    assert build_databases({"DATABASE_URL": url}, conn_max_age=600)["default"]["CONN_MAX_AGE"] == 600
 
 
 def test_a_neon_pooler_host_disables_server_side_cursors():
@@ -134,7 +143,7 @@ def test_every_app_url_makes_an_alias_named_after_the_app(tmp_path):
         "bank": "django_cockroachdb",
         "parties": "django_cassandra_engine",
         "catalog": "django.db.backends.postgresql",
-        "counter": "django.db.backends.sqlite3",
+        "counter": "config.backends.sqlite3",
     }
 
 

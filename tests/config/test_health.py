@@ -28,7 +28,9 @@ def test_healthz_reports_every_alias_ok(client):
     assert body["status"] == "ok"
     assert set(body["databases"]) == set(settings.DATABASES)
     engine = describe(settings.DATABASES["default"])["vendor"]
-    assert body["databases"]["default"] == {"engine": engine, "ok": True, "error": None}
+    assert body["databases"]["default"] == {
+        "engine": engine, "ok": True, "error": None, "unapplied_migrations": [],
+    }
 
 
 def test_check_databases_prints_a_table_of_answering_aliases(capsys):

@@ -16,7 +16,8 @@ def test_with_debug_off_the_secret_key_and_allowed_hosts_are_required(tmp_path):
     result = manage("check", env=clean_environment(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3"))
 
     assert result.returncode != 0
-    assert "ImproperlyConfigured: DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+    assert result.stderr.startswith("Error: DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
 
 def test_check_deploy_with_production_variables_reports_no_issues(tmp_path):
@@ -26,6 +27,19 @@ def test_check_deploy_with_production_variables_reports_no_issues(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_ssl_redirect_off_behind_a_tls_proxy_silences_only_that_deploy_check(tmp_path):
+    env = clean_environment(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+                            DJANGO_SECURE_SSL_REDIRECT="false", **PRODUCTION)
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    hsts_off = manage("check", "--deploy", "--fail-level", "WARNING",
+                      env={**env, "DJANGO_SECURE_HSTS_SECONDS": "0"})
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues (1 silenced)" in result.stdout
+    assert hsts_off.returncode != 0 and "security.W004" in hsts_off.stderr
 
 
 def test_all_five_engines_configured_pass_check_without_any_server(tmp_path):
@@ -54,6 +68,7 @@ def test_a_bad_url_stops_start_up_naming_the_variable_without_the_password(tmp_p
 
     assert result.returncode != 0
     assert "CATALOG_DATABASE_URL='neon://alex:***@ep-x.neon.tech/db': unknown scheme 'neon'" in result.stderr
+    assert result.stderr.startswith("Error: ") and "Traceback" not in result.stderr
     assert "s3cret" not in result.stderr + result.stdout
 
 
