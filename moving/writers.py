@@ -61,7 +61,7 @@ class _ChunkStream(io.RawIOBase):
         data = self.source.canonical(rows)
         self.total.add(len(rows), data)
         self.on_rows(len(rows))
-        if self.prepare:  # a field stores something else than its value (bank's cents)
+        if self.prepare:  # a kind whose Python value is not what COPY reads
             return self.source.canonical([_prepared(row, self.prepare) for row in rows])
         return data
 
@@ -108,15 +108,16 @@ def plain_cursor(connection):
 
 
 def _preparers(fields, connection, plain):
-    """(index, function) for each field whose value the driver cannot take as it is: a kind
-    outside `plain`, or a field of its own that stores something else (from_db_value)."""
+    """(index, function) for each field whose value the driver cannot take as it is (a kind
+    outside `plain`). Values are read as stored (moving.rows), so a field that stores
+    something else than its Python value (the bank's cents) needs nothing here."""
 
     def prep(field):
         return lambda value: field.get_db_prep_save(value, connection)
 
     def needs(field):
         kind = field.target_field.get_internal_type() if field.is_relation else field.get_internal_type()
-        return kind not in plain or hasattr(field, "from_db_value")
+        return kind not in plain
 
     return [(i, prep(f)) for i, f in enumerate(fields) if needs(f)]
 
