@@ -33,6 +33,13 @@ def test_healthz_reports_every_alias_ok(client):
     }
 
 
+def test_healthz_answers_a_head_probe_with_the_same_status(client):
+    response = client.head(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response.content == b""
+
+
 def test_check_databases_prints_a_table_of_answering_aliases(capsys):
     call_command("check_databases")
 
