@@ -6,6 +6,7 @@ RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 # A throwaway database on the local PostgreSQL for `make test-postgres` (pytest creates test_<name>).
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tutorials
+# Where `make run` serves: `make run HOST=0.0.0.0:8080` for another address or port.
 HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
@@ -13,6 +14,7 @@ HOST ?= 127.0.0.1:8000
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@echo "Variables: HOST=$(HOST) (make run HOST=0.0.0.0:8080), PG_URL=$(PG_URL) (make test-postgres)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -27,15 +29,21 @@ $(DEV): requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@ $(RUNTIME)
 
-install: $(RUNTIME) ## Create .venv and install the pinned requirements
+# Local settings for the manage.py commands in the READMEs (DEBUG on); made only when
+# missing, so an existing .env is never overwritten.
+.env:
+	cp .env.example .env
+	@echo "Created .env from .env.example (DJANGO_DEBUG=true); edit it to choose databases."
 
-migrate: $(RUNTIME) ## Migrate every database alias (sync_cassandra for Cassandra)
+install: $(RUNTIME) .env ## Create .venv, install the pinned requirements, and .env if missing
+
+migrate: $(RUNTIME) .env ## Migrate every database alias (sync_cassandra for Cassandra)
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate_all
 
-populate: $(RUNTIME) ## Add the demo data of every app (idempotent)
+populate: $(RUNTIME) .env ## Add demo data to each empty app, once per database (populate --remove takes it out)
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py populate
 
-run: migrate populate ## Install, migrate, populate, then serve http://127.0.0.1:8000 with DEBUG on
+run: .env migrate populate ## Install, migrate, add demo data to empty apps, serve http://HOST (127.0.0.1:8000) with DEBUG on
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} API_ANON_RATE=$${API_ANON_RATE:-off} API_USER_RATE=$${API_USER_RATE:-off} \
 		$(PY) manage.py runserver $(HOST)
 

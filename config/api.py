@@ -16,6 +16,7 @@ from access import policy
 from config.apiparser import BodyRefused, StrictJsonParser
 from config.databases import error_summary
 from config.dberrors import classify
+from config.schema import MIGRATE_RETRY_AFTER
 from config.schemas import Detail, ValidationDetail
 
 logger = logging.getLogger(__name__)
@@ -108,10 +109,19 @@ def unknown_endpoint(request):
 
 @api.exception_handler(DatabaseError)
 def database_error(request, exc):
-    """Only an error a retry can cure is a 503 with Retry-After (config.dberrors)."""
+    """Only an error a retry can cure is a 503 with Retry-After (config.dberrors), and a
+    database behind its migrations: a 503 naming the `migrate` that cures it."""
     from django.conf import settings
 
+    from config.middleware import behind_for
+
     error = classify(exc)
+    migrate = behind_for(request, error)
+    if migrate:
+        logger.error("Database behind its migrations on %s: %s", request.path, migrate)
+        response = api.create_response(request, {"detail": migrate}, status=503)
+        response["Retry-After"] = str(MIGRATE_RETRY_AFTER)
+        return response
     level = logging.ERROR if error.status >= 500 else logging.WARNING
     logger.log(level, "Database error on %s (%d): %s", request.path, error.status,
                error_summary(exc, settings.DATABASES),

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import connections
 
 from config.databases import CASSANDRA_ENGINE, describe, error_summary
+from config.schema import migrate_command, unapplied
 
 
 def _ping(alias):
@@ -26,15 +27,22 @@ def check_alias(alias: str) -> dict:
     engine = describe(settings_dict)["vendor"]
     try:
         _ping(alias)
+        missing = unapplied(alias)
     except Exception as exc:  # noqa: BLE001 - any failure means "not answering"
-        return {"engine": engine, "ok": False, "error": error_summary(exc, settings.DATABASES)[:300]}
-    return {"engine": engine, "ok": True, "error": None}
+        error = error_summary(exc, settings.DATABASES)[:300]
+        return {"engine": engine, "ok": False, "error": error, "unapplied_migrations": None}
+    report = {"engine": engine, "ok": True, "error": None, "unapplied_migrations": missing}
+    if missing:
+        report["migrate"] = migrate_command(alias)
+    return report
 
 
 def check_all() -> dict:
+    """Each alias answering and migrated is "ok"; one down, or behind its migrations, makes
+    the whole "degraded" (the pages it serves answer 503)."""
     databases = {alias: check_alias(alias) for alias in settings.DATABASES}
-    status = "ok" if all(db["ok"] for db in databases.values()) else "degraded"
-    return {"status": status, "databases": databases}
+    healthy = all(db["ok"] and not db["unapplied_migrations"] for db in databases.values())
+    return {"status": "ok" if healthy else "degraded", "databases": databases}
 
 
 def check_cache() -> dict:

@@ -1,15 +1,18 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 
 from config.apiparser import unstorable
-from config.databases import error_summary
+from config.databases import APPS, error_summary
 from config.dberrors import classify
+from config.schema import MIGRATE_RETRY_AFTER, first_behind
 
 logger = logging.getLogger(__name__)
+security_logger = logging.getLogger("django.security.DisallowedHost")
 
 
 class DatabaseUnavailableMiddleware:
@@ -31,6 +34,12 @@ class DatabaseUnavailableMiddleware:
             return None
         error = classify(exception)
         reason = error_summary(exception, settings.DATABASES)
+        migrate = behind_for(request, error)
+        if migrate:
+            logger.error("Database behind its migrations on %s: %s", request.path, migrate)
+            response = render(request, "503.html", {"reason": reason, "migrate": migrate}, status=503)
+            response["Retry-After"] = str(MIGRATE_RETRY_AFTER)
+            return response
         logger.log(logging.ERROR if error.status >= 500 else logging.WARNING,
                    "Database error on %s (%d): %s", request.path, error.status, reason,
                    exc_info=exception if error.status >= 500 else None)
@@ -40,6 +49,23 @@ class DatabaseUnavailableMiddleware:
         if error.retry_after:
             response["Retry-After"] = str(error.retry_after)
         return response
+
+
+def apps_of(request) -> list[str]:
+    """The app a page or /api/<app>/ endpoint belongs to, as a list (empty: unknown)."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.app_name in APPS:
+        return [match.app_name]
+    parts = request.path.split("/")
+    if len(parts) > 2 and parts[1] == "api" and parts[2] in APPS:
+        return [parts[2]]
+    return []
+
+
+def behind_for(request, error) -> str | None:
+    """For an error no retry cures (a missing table or column is one), whether the request's
+    database is behind its migrations, as the sentence naming the `migrate` to run."""
+    return first_behind(apps_of(request)) if error.kind == "server" else None
 
 
 class JsonMethodNotAllowedMiddleware:
@@ -54,6 +80,26 @@ class JsonMethodNotAllowedMiddleware:
             return response
         detail = f"{request.method} is not allowed here; use {response.get('Allow', 'another method')}."
         return JsonResponse({"detail": detail}, status=405, headers={"Allow": response.get("Allow", "")})
+
+
+class JsonDisallowedHostMiddleware:
+    """A request to /api/ whose Host is not allowed gets JSON, as every API error does.
+
+    First in MIDDLEWARE, so it answers before any other middleware asks for the host.
+    Pages keep Django's own 400 page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            try:
+                request.get_host()
+            except DisallowedHost as exc:
+                security_logger.error("%s", exc)
+                return JsonResponse({"detail": str(exc)}, status=400)
+        return self.get_response(request)
 
 
 class RefuseUnstorableTextMiddleware:

@@ -14,7 +14,8 @@ DEBUG = env.get_bool("DJANGO_DEBUG", default=False)
 
 if DEBUG:
     SECRET_KEY = env.get("DJANGO_SECRET_KEY", "django-insecure-local-development-only")
-    ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+    # 0.0.0.0 too: `runserver 0.0.0.0:8000` users (CockroachDB's tutorial) curl that address.
+    ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "0.0.0.0"])  # noqa: S104
 else:
     missing = [n for n in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS") if not env.get(n)]
     if missing:
@@ -59,6 +60,7 @@ if uses_cassandra(DATABASES):
     INSTALLED_APPS.insert(0, "django_cassandra_engine")
 
 MIDDLEWARE = [
+    "config.middleware.JsonDisallowedHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from config import views
+from config import compat, views
 from config.api import api, unknown_endpoint
 
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("bank/", include("bank.urls")),
     path("parties/", include("parties.urls")),
     path("catalog/", include("catalog.urls")),
+    # The seed tutorials' own URLs, redirected here (config/compat.py).
+    path("", include(compat)),
 ]
 
 handler400 = "config.views.bad_request"

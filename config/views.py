@@ -36,7 +36,7 @@ def home(request):
 
 
 @never_cache
-@require_GET
+@require_safe  # monitors and load balancers often probe with HEAD
 def healthz(request):
     """JSON for monitors and curl; a page for a browser, whose Accept header prefers HTML
     (`*/*` or no Accept at all means JSON). Same status either way."""

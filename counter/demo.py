@@ -3,8 +3,8 @@
 from counter.models import DEFAULT_NAME, Counter
 
 
-def seed(*, dry_run: bool) -> dict[str, tuple[int, int]]:
+def seed(*, dry_run: bool, track=lambda obj, **key: None) -> dict[str, tuple[int, int]]:
     exists = Counter.objects.filter(name=DEFAULT_NAME).exists()
     if not exists and not dry_run:
-        Counter.objects.create(name=DEFAULT_NAME)
+        track(Counter.objects.create(name=DEFAULT_NAME))
     return {"counters": (0, 1) if exists else (1, 0)}

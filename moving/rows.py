@@ -1,8 +1,9 @@
 """Reading a table in primary-key order, and the canonical form its checksum is taken over.
 
 Rows are read with a plain cursor (a server-side one where the engine has it), in chunks,
-and turned into Python values by Django's own converters for each field, so a value reads
-the same whatever engine it comes from: aware UTC datetimes, UUIDs, Decimals, ints, floats.
+and turned into Python values by the backend's converters (not a field's from_db_value: the
+bank's cents are copied as stored), so a value reads the same whatever engine it comes from:
+UTC datetimes (as text), UUIDs, Decimals, ints, floats.
 
 The canonical form of a chunk is those values as CSV (quoted text, bare numbers, NULL an
 unquoted empty field, "" a quoted one): what PostgreSQL's COPY reads, and what both ends

@@ -29,6 +29,12 @@ PLAIN = frozenset({
 })
 
 
+# Kinds whose Python value, as text, is what PostgreSQL's COPY reads for the column.
+COPY_AS_TEXT = PLAIN | {
+    "DateTimeField", "DateField", "TimeField", "UUIDField", "DecimalField", "BooleanField",
+}
+
+
 def write(source: Table, target: Table, on_rows) -> Checksum:
     """Copy every row of `source` into `target`; the checksum of what was sent."""
     if connections[target.alias].vendor == "postgresql":
@@ -39,9 +45,11 @@ def write(source: Table, target: Table, on_rows) -> Checksum:
 class _ChunkStream(io.RawIOBase):
     """The source's rows as CSV bytes, one chunk per read, checksummed on the way."""
 
-    def __init__(self, source: Table, on_rows):
+    def __init__(self, source: Table, target: Table, on_rows):
         self.source, self.on_rows = source, on_rows
         self.chunks, self.total = source.chunks(), Checksum()
+        connection = connections[target.alias]
+        self.prepare = _preparers(target.fields, connection, COPY_AS_TEXT)
 
     def readable(self):
         return True
@@ -53,6 +61,8 @@ class _ChunkStream(io.RawIOBase):
         data = self.source.canonical(rows)
         self.total.add(len(rows), data)
         self.on_rows(len(rows))
+        if self.prepare:  # a kind whose Python value is not what COPY reads
+            return self.source.canonical([_prepared(row, self.prepare) for row in rows])
         return data
 
 
@@ -61,7 +71,7 @@ def _copy(source, target, on_rows):
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in target.columns)
     options = f", FORCE_NULL ({', '.join(quote(c) for c in target.force_null)})" if target.force_null else ""
-    stream = _ChunkStream(source, on_rows)
+    stream = _ChunkStream(source, target, on_rows)
     with plain_cursor(connection) as cursor, connection.wrap_database_errors:
         sql = f"COPY {quote(target.name)} ({columns}) FROM STDIN WITH (FORMAT csv{options})"
         cursor.copy_expert(sql, stream)
@@ -76,7 +86,7 @@ def _insert(source, target, on_rows):
     columns = ", ".join(quote(c) for c in target.columns)
     prefix = f"INSERT INTO {quote(target.name)} ({columns}) VALUES "  # noqa: S608 (a model's names)
     row_sql = f"({', '.join(['%s'] * width)})"
-    prepare = _preparers(target.fields, connection)
+    prepare = _preparers(target.fields, connection, PLAIN)
     total = Checksum()
     with plain_cursor(connection) as cursor:
         for rows in source.chunks():
@@ -97,12 +107,19 @@ def plain_cursor(connection):
         return connection.make_cursor(connection.create_cursor())
 
 
-def _preparers(fields, connection):
+def _preparers(fields, connection, plain):
+    """(index, function) for each field whose value the driver cannot take as it is (a kind
+    outside `plain`). Values are read as stored (moving.rows), so a field that stores
+    something else than its Python value (the bank's cents) needs nothing here."""
+
     def prep(field):
         return lambda value: field.get_db_prep_save(value, connection)
 
-    kinds = [f.target_field.get_internal_type() if f.is_relation else f.get_internal_type() for f in fields]
-    return [(i, prep(f)) for i, (f, kind) in enumerate(zip(fields, kinds, strict=True)) if kind not in PLAIN]
+    def needs(field):
+        kind = field.target_field.get_internal_type() if field.is_relation else field.get_internal_type()
+        return kind not in plain
+
+    return [(i, prep(f)) for i, f in enumerate(fields) if needs(f)]
 
 
 def _prepared(row, prepare):

@@ -36,6 +36,11 @@ class CassandraStore:
     def in_city(self, city):
         return newest_first(_record(row) for row in self._rows(city=city))
 
+    def cities(self):
+        """Every city with a party: DISTINCT over the partition key needs no filtering."""
+        rows = ModelQuerySet(PartyByCity).distinct(["city"]).consistency(CONSISTENCY)
+        return sorted({row.city for row in rows})
+
     def get(self, city, party_id):
         rows = list(self._rows(city=city, id=party_id))
         if not rows:

@@ -50,6 +50,8 @@ class PartyStore(Protocol):
 
     def in_city(self, city: str) -> list[PartyRecord]: ...
 
+    def cities(self) -> list[str]: ...
+
     def get(self, city: str, party_id: uuid.UUID) -> PartyRecord: ...
 
     def create(self, *, city: str, name: str, date: date, people: int) -> PartyRecord: ...
@@ -109,6 +111,11 @@ class SqlStore:
 
     def in_city(self, city):
         return [_record(p) for p in self._in(city).order_by("-date", "name", "id")]
+
+    def cities(self):
+        """Every city with a party, alphabetically."""
+        cities = Party.objects.using(self.alias).order_by("city").values_list("city", flat=True)
+        return list(cities.distinct())
 
     def get(self, city, party_id):
         party = self._in(city).filter(id=party_id).first()

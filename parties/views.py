@@ -17,7 +17,7 @@ def index(request):
     form = CityForm(request.GET or None)
     if form.is_valid():
         return redirect("parties:city", city=form.cleaned_data["city"])
-    return render(request, "parties/index.html", {"form": form})
+    return render(request, "parties/index.html", {"form": form, "cities": get_store().cities()})
 
 
 @require_GET

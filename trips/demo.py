@@ -1,7 +1,8 @@
 """Demo data for `manage.py populate`: a small generated week of trips (no real rows copied).
 
 Deterministic (a fixed seed), so every run generates the same trips, and recorded in the
-ledger like a loaded file, so a second run adds nothing.
+ledger like a loaded file (named DEMO_NAME), which is how `populate --remove` and
+`load_trips` find exactly these trips again to delete them.
 """
 
 import hashlib
@@ -9,7 +10,7 @@ import random
 from collections import Counter
 from datetime import datetime, timedelta
 
-from django.db import router
+from django.db import router, transaction
 
 from trips import stations
 from trips.formats import NEW_YORK
@@ -60,7 +61,7 @@ def fingerprint(trips) -> str:
     return digest.hexdigest()
 
 
-def seed(*, dry_run: bool) -> dict[str, tuple[int, int]]:
+def seed(*, dry_run: bool, track=lambda obj, **key: None) -> dict[str, tuple[int, int]]:
     alias = router.db_for_write(Trip)
     trips = generate()
     sha256 = fingerprint(trips)
@@ -74,6 +75,31 @@ def seed(*, dry_run: bool) -> dict[str, tuple[int, int]]:
     last_id = Trip.objects.using(alias).order_by("-trip_id").values_list("trip_id", flat=True).first() or 0
     ledger.create(sha256=sha256, name=DEMO_NAME, size=0, rows_loaded=len(trips), after_id=after_id,
                   last_id=last_id)
+    for trip in trips:
+        # Counted by the ledger; removal goes by the id range above (Snowflake returns no ids).
+        track(trip, key=str(trip.pk))
     counts = Counter((t.start_station_name, t.starttime.astimezone(NEW_YORK).hour) for t in trips)
     stations.merge(alias, counts)
     return {"trips": (len(trips), 0)}
+
+
+def remove_invented(alias: str | None = None) -> int:
+    """Delete the demo trips (the ledger row named DEMO_NAME and its id range), taking
+    their counts off the stations; returns how many trips went. Real loads call this first,
+    so invented trips never mix with real ones."""
+    alias = alias or router.db_for_write(Trip)
+    removed = 0
+    with transaction.atomic(using=alias):
+        for demo in LoadedFile.objects.using(alias).filter(name=DEMO_NAME):
+            counts = stations.hour_counts(alias, demo.after_id, demo.last_id)
+            stations.merge(alias, counts, sign=-1)
+            trips = Trip.objects.using(alias).filter(trip_id__gt=demo.after_id, trip_id__lte=demo.last_id)
+            removed += trips._raw_delete(alias)
+            demo.delete()
+    return removed
+
+
+def remove(rows) -> tuple[list, list]:
+    """`populate --remove`: the demo trips are found by their ledger row, not by `rows`."""
+    remove_invented()
+    return list(rows), []

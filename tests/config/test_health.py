@@ -32,7 +32,16 @@ def test_healthz_reports_every_alias_ok_and_details_only_to_staff(client):
     assert set(body["databases"]) == set(settings.DATABASES)
     assert body["databases"]["default"] == {"status": "ok"}
     engine = describe(settings.DATABASES["default"])["vendor"]
-    assert staff["databases"]["default"] == {"engine": engine, "ok": True, "error": None}
+    assert staff["databases"]["default"] == {
+        "engine": engine, "ok": True, "error": None, "unapplied_migrations": [],
+    }
+
+
+def test_healthz_answers_a_head_probe_with_the_same_status(client):
+    response = client.head(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response.content == b""
 
 
 def test_check_databases_prints_a_table_of_answering_aliases(capsys):

@@ -88,7 +88,7 @@ def test_the_source_and_the_target_cannot_be_the_same_database():
 
 def _default_url():
     db = connections["default"].settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
+    if connections["default"].vendor == "sqlite":
         return sqlite_url(db["NAME"])
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 

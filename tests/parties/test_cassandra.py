@@ -87,7 +87,9 @@ def test_sync_cassandra_creates_the_table_keyed_by_city_then_id(store):
 def test_the_health_check_sees_the_cluster_answer():
     from config.health import check_alias
 
-    assert check_alias("parties") == {"engine": "Cassandra", "ok": True, "error": None}
+    assert check_alias("parties") == {
+        "engine": "Cassandra", "ok": True, "error": None, "unapplied_migrations": [],
+    }
 
 
 def test_populate_adds_the_demo_parties_once(store):

@@ -16,9 +16,12 @@ class Command(BaseCommand):
             users = [label for label, *_ in TUTORIALS if alias_for(label, settings.DATABASES) == alias]
             result = check_alias(alias)
             status = "ok" if result["ok"] else f"FAILED: {result['error']}"
+            missing = result["unapplied_migrations"]
+            if result["ok"] and missing:
+                status = f"ok, {len(missing)} unapplied migrations: run `{result['migrate']}`"
             apps = ", ".join(users) or "-"
             rows.append((alias, where["vendor"], where["host"], where["name"], apps, status))
-        failed = [row[0] for row in rows if row[-1] != "ok"]
+        failed = [row[0] for row in rows if not row[-1].startswith("ok")]
         if verbosity >= 1:
             self._table(("alias", "engine", "host", "database", "apps", "status"), rows)
         if failed:

@@ -1,62 +1,114 @@
 from contextlib import nullcontext
 from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connections, router, transaction
+from django.db import DatabaseError, connections, transaction
 
-from config.databases import APPS, CASSANDRA_ENGINE, error_summary
+from config import demo
+from config.databases import APPS, CASSANDRA_ENGINE, alias_for, error_summary
+from config.schema import behind
 
 # Seeding order: apps whose demo data others might read come first.
 ORDER = ("counter", "catalog", "bank", "parties", "trips")
 
 
 class Command(BaseCommand):
-    help = "Add each app's demo data. Idempotent: a second run adds nothing and says so."
+    help = (
+        "Add each app's demo data where the app is empty, once per database: never again "
+        "after that, even if you changed or removed it. --remove takes exactly the demo rows out."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--only", action="append", metavar="APP",
-            help=f"Seed only this app (repeatable): {', '.join(ORDER)}.",
+            help=f"Only this app (repeatable): {', '.join(ORDER)}.",
         )
+        parser.add_argument("--remove", action="store_true",
+                            help="Remove the demo rows (those still there); nothing else.")
         parser.add_argument(
-            "--dry-run", action="store_true", help="Report what would be added; write nothing."
+            "--dry-run", action="store_true", help="Report what would be added or removed; write nothing."
         )
 
-    def handle(self, *args, only=None, dry_run=False, verbosity=1, **options):
+    def handle(self, *args, only=None, remove=False, dry_run=False, verbosity=1, **options):
         unknown = sorted(set(only or ()) - set(APPS))
         if unknown:
             choices = ", ".join(ORDER)
             raise CommandError(f"Unknown app {', '.join(unknown)} for --only; choose from: {choices}.")
-        created_total = 0
+        self.verbosity, self.dry_run = verbosity, dry_run
+        total, behind_apps = 0, []
         for label in (app for app in ORDER if not only or app in only):
-            results = self._seed(label, dry_run)
-            for what, (created, existing) in results.items():
-                created_total += created
-                if verbosity >= 1:
-                    verb = "would add" if dry_run else "added"
-                    self.stdout.write(f"{label}: {what}: {verb} {created}, already there {existing}")
-        if verbosity >= 1:
-            if created_total == 0:
-                self.stdout.write(self.style.SUCCESS("Nothing to add: the demo data is already there."))
-            elif dry_run:
-                self.stdout.write(self.style.WARNING(f"Dry run: {created_total} objects would be added."))
-            else:
-                self.stdout.write(self.style.SUCCESS(f"Added {created_total} objects."))
+            problem = behind("default", "config") or behind(alias_for(label, settings.DATABASES), label)
+            if problem:
+                behind_apps.append(f"{label}: {problem}")
+                continue
+            total += self._remove(label) if remove else self._seed(label)
+        self._summary(total, remove)
+        if behind_apps:
+            raise CommandError("Nothing done for " + " ".join(behind_apps))
 
-    def _seed(self, label, dry_run):
-        seed = import_module(f"{label}.demo").seed
-        models = list(apps.get_app_config(label).get_models())
-        alias = router.db_for_write(models[0]) if models else "default"
-        # One transaction per app: a failure half-way leaves that app as it was.
+    def say(self, text, style=None):
+        if self.verbosity >= 1:
+            self.stdout.write(style(text) if style else text)
+
+    def _seed(self, label):
+        module = import_module(f"{label}.demo")
+        if demo.seeded(label):
+            self.say(f"{label}: demo data was added to this database before; not adding it again "
+                     f"(`populate --remove --only {label}` removes it).")
+            return 0
+        empty = getattr(module, "is_empty", None) or (lambda: demo.is_empty_sql(label))
+        if not self._database(label, empty):
+            self.say(f"{label}: has data of its own; demo data not added.")
+            return 0
+        tracker = demo.Tracker()
+        results = self._database(label, lambda: module.seed(dry_run=self.dry_run, track=tracker), atomic=True)
+        if not self.dry_run:
+            demo.record(label, tracker.rows)
+        created = 0
+        for what, (added, existing) in results.items():
+            created += added
+            verb = "would add" if self.dry_run else "added"
+            self.say(f"{label}: {what}: {verb} {added}, already there {existing}")
+        return created
+
+    def _remove(self, label):
+        seed = demo.seeded(label)
+        count = seed.rows.count() if seed else 0
+        if not count:
+            self.say(f"{label}: no demo data to remove.")
+            return 0
+        if self.dry_run:
+            self.say(f"{label}: would remove up to {count} demo rows (those still there).")
+            return count
+        module = import_module(f"{label}.demo")
+        removed, kept = self._database(label, lambda: demo.remove(label, module, seed))
+        note = f"; kept {kept} that rows of your own still use" if kept else ""
+        self.say(f"{label}: removed {removed} demo rows{note}.")
+        return removed
+
+    def _database(self, label, work, atomic=False):
+        """Run `work` on the app's alias (one transaction if `atomic`: a failure half-way
+        leaves that app as it was); a database error is a CommandError naming the alias."""
+        alias = alias_for(label, settings.DATABASES)
         relational = connections[alias].settings_dict["ENGINE"] != CASSANDRA_ENGINE
         try:
-            with transaction.atomic(using=alias) if relational else nullcontext():
-                return seed(dry_run=dry_run)
+            with transaction.atomic(using=alias) if atomic and relational else nullcontext():
+                return work()
         except DatabaseError as exc:
             reason = error_summary(exc, settings.DATABASES)
             raise CommandError(
-                f"{label}: could not write demo data to the {alias!r} database ({reason}). "
+                f"{label}: the {alias!r} database refused the demo data ({reason}). "
                 "Run `manage.py migrate_all` first."
             ) from exc
+
+    def _summary(self, total, remove):
+        if remove:
+            verb = "would be removed" if self.dry_run else "removed"
+            self.say(self.style.SUCCESS(f"Demo data: {total} rows {verb}."))
+        elif total == 0:
+            self.say(self.style.SUCCESS("Nothing to add: each app has its demo data or data of its own."))
+        elif self.dry_run:
+            self.say(self.style.WARNING(f"Dry run: {total} objects would be added."))
+        else:
+            self.say(self.style.SUCCESS(f"Added {total} objects."))

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, ProgrammingError, transaction
 
-from trips import interrupts, stations
+from trips import demo, interrupts, stations
 from trips.loading import Loader, LoadError
 from trips.sources import Source, SourceError
 
@@ -51,6 +51,9 @@ class Command(BaseCommand):
             self.say(self.summary(reports, time.monotonic() - started, dry_run), style=self.style.SUCCESS)
 
     def load_all(self, loader, sources, reports, rebuild_stations):
+        if sources and not loader.dry_run:
+            self.current = "the demo trips' removal"
+            self.remove_demo(loader.alias)
         for source in sources:
             self.current, self.file_started = source.name, time.monotonic()
             interrupts.check()  # a signal held over the last commit stops here, before this file
@@ -78,6 +81,13 @@ class Command(BaseCommand):
         else:
             self.stderr.write(f"interrupted after the last file; every file was loaded{_kept(reports)}")
         raise SystemExit(128 + signum)
+
+    def remove_demo(self, alias):
+        # Invented trips never mix with real ones: populate's demo week goes first.
+        removed = demo.remove_invented(alias)
+        if removed:
+            self.say(f"Removed the {removed:,} invented demo trips (populate's demo week) "
+                     "before loading real data.")
 
     def bad(self, where, line, reason):
         self.bad_shown += 1
