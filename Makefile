@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tutorials
 HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate populate test test-postgres fuzz lint format bench clean
+.PHONY: help install run serve migrate populate test test-postgres fuzz lint migrations-check format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ test-postgres: $(DEV) ## The same suite on the local PostgreSQL (PG_URL), concur
 lint: $(DEV) ## ruff
 	$(VENV)/bin/ruff check .
 
+migrations-check: $(DEV) ## Fail when a model change has no migration (makemigrations --check --dry-run)
+	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
 format: $(DEV) ## Let ruff fix what it can
 	$(VENV)/bin/ruff check --fix .
 
@@ -82,6 +85,7 @@ bench: $(DEV) ## The benchmarks in bench/ on SQLite and the local PostgreSQL (mi
 	$(PY) bench/trips_pages.py --url sqlite:///$(CURDIR)/bench/out/load.sqlite3
 	$(PY) bench/trips_pages.py --url $(PG_URL)_trips_bench
 	$(PY) bench/serve_http.py --pg-url $(PG_URL)_trips_bench
+	$(PY) bench/move_app.py --runs 1
 
 clean: ## Remove the virtualenv, the SQLite files and caches
 	rm -rf $(VENV) db.sqlite3* test_db.sqlite3* staticfiles .pytest_cache .ruff_cache
