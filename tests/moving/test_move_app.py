@@ -13,6 +13,7 @@ import os
 import pytest
 from django.core.management import call_command
 
+from tests.support.access import token_client
 from tests.support.moving import (
     alias_for_url,
     answers,
@@ -36,6 +37,12 @@ PATHS = {
     "catalog": ["/api/catalog/authors/", "/api/catalog/books/1/", "/api/catalog/books/4/", "/catalog/"],
     "counter": ["/counter/", "/api/counter/hello-world-button/", "/api/counter/moved/"],
 }
+
+
+@pytest.fixture
+def client():
+    """A superuser's token: API writes, and every bank read, need a signed-in caller."""
+    return token_client()
 
 
 def post(client, path, body):
