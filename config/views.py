@@ -71,6 +71,9 @@ def public_health(report: dict) -> dict:
     for key, value in report.items():
         if key == "databases":
             public[key] = {alias: brief(entry) for alias, entry in value.items()}
+        elif key == "cache":
+            # Which cache and whether it answers, as monitors expect; never its error text.
+            public[key] = {"backend": value["backend"], "ok": value["ok"]}
         elif isinstance(value, dict) and "ok" in value:
             public[key] = brief(value)
     return public
