@@ -12,33 +12,48 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 
 
 @pytest.fixture(scope="module")
-def debug_server(tmp_path_factory):
-    """`runserver 0.0.0.0:PORT` as the CockroachDB tutorial starts it, on a fresh database."""
+def server_env(tmp_path_factory):
     where = tmp_path_factory.mktemp("runserver")
     env = clean_environment(DJANGO_DEBUG="true", DATABASE_URL=f"sqlite:///{where}/db.sqlite3")
     assert manage("migrate", "-v0", env=env).returncode == 0
+    return env
+
+
+@pytest.fixture(scope="module")
+def debug_server(server_env):
+    """`runserver 0.0.0.0:PORT` as the CockroachDB tutorial starts it, on a fresh database."""
     port = free_port()
-    with runserver(f"0.0.0.0:{port}", env=env):
+    with runserver(f"0.0.0.0:{port}", env=server_env):
         yield f"http://0.0.0.0:{port}"
 
 
-def test_the_cockroachdb_tutorials_curl_session_works_on_its_own_urls(debug_server):
+@pytest.fixture(scope="module")
+def auth(server_env):
+    """The bank is private here: the tutorial's calls carry a token, made as the README says."""
+    env = {**server_env, "DJANGO_SUPERUSER_PASSWORD": "tutorial-pw-1"}
+    created = manage("createsuperuser", "--noinput", "--username", "tutor", "--email", "t@example.com", env=env)
+    assert created.returncode == 0, created.stderr
+    token = manage("create_api_token", "tutor", "--name", "tutorial", "-v0", env=env).stdout.strip()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_the_cockroachdb_tutorials_curl_session_works_on_its_own_urls(debug_server, auth):
     base = debug_server
-    status, headers, body = curl("POST", f"{base}/customer/", {"name": "Carl"})
+    status, headers, body = curl("POST", f"{base}/customer/", {"name": "Carl"}, headers=auth)
     assert (status, headers["Location"]) == (308, "/api/bank/customer/")
     assert "curl -L" in body["detail"]
 
-    assert curl("GET", f"{base}/ping/", follow=True)[0] == 200
-    status, _, carl = curl("POST", f"{base}/customer/", {"name": "Carl"}, follow=True)
+    assert curl("GET", f"{base}/ping/", follow=True, headers=auth)[0] == 200
+    status, _, carl = curl("POST", f"{base}/customer/", {"name": "Carl"}, follow=True, headers=auth)
     assert status == 201 and carl["name"] == "Carl"
-    status, _, customers = curl("GET", f"{base}/customer/", follow=True)
+    status, _, customers = curl("GET", f"{base}/customer/", follow=True, headers=auth)
     assert status == 200 and [c["name"] for c in customers["items"]] == ["Carl"]
-    assert curl("GET", f"{base}/customer/{carl['id']}/", follow=True)[2]["name"] == "Carl"
-    _, _, ice = curl("POST", f"{base}/product/", {"name": "Ice Cream", "price": "123.40"}, follow=True)
+    assert curl("GET", f"{base}/customer/{carl['id']}/", follow=True, headers=auth)[2]["name"] == "Carl"
+    _, _, ice = curl("POST", f"{base}/product/", {"name": "Ice Cream", "price": "123.40"}, follow=True, headers=auth)
     order = {"customer": {"id": carl["id"]}, "products": [{"id": ice["id"]}], "subtotal": "123.40"}
-    status, _, placed = curl("POST", f"{base}/order/", order, follow=True)
+    status, _, placed = curl("POST", f"{base}/order/", order, follow=True, headers=auth)
     assert status == 201 and placed["customer"]["name"] == "Carl"
-    assert [o["id"] for o in curl("GET", f"{base}/order/", follow=True)[2]["items"]] == [placed["id"]]
+    assert [o["id"] for o in curl("GET", f"{base}/order/", follow=True, headers=auth)[2]["items"]] == [placed["id"]]
 
 
 def test_a_host_outside_allowed_hosts_gets_json_under_api_and_a_page_elsewhere(debug_server):
