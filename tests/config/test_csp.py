@@ -90,7 +90,8 @@ def test_the_admin_signs_in_and_revokes_a_token_under_the_policy(live_server, pa
     page.check("input.action-select")
     page.select_option("select[name=action]", "revoke")
     page.click("button[name=index]")
+    page.locator(".messagelist").wait_for()  # the changelist after the action's redirect
 
-    assert "1 token(s) revoked." in page.content()
+    assert "1 token(s) revoked." in page.locator(".messagelist").inner_text()
     assert ApiToken.objects.get().is_revoked
     assert violations == []

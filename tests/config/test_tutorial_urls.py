@@ -31,7 +31,8 @@ def debug_server(server_env):
 def auth(server_env):
     """The bank is private here: the tutorial's calls carry a token, made as the README says."""
     env = {**server_env, "DJANGO_SUPERUSER_PASSWORD": "tutorial-pw-1"}
-    created = manage("createsuperuser", "--noinput", "--username", "tutor", "--email", "t@example.com", env=env)
+    created = manage("createsuperuser", "--noinput", "--username", "tutor", "--email", "t@example.com",
+                     env=env)
     assert created.returncode == 0, created.stderr
     token = manage("create_api_token", "tutor", "--name", "tutorial", "-v0", env=env).stdout.strip()
     return {"Authorization": f"Bearer {token}"}
@@ -49,11 +50,13 @@ def test_the_cockroachdb_tutorials_curl_session_works_on_its_own_urls(debug_serv
     status, _, customers = curl("GET", f"{base}/customer/", follow=True, headers=auth)
     assert status == 200 and [c["name"] for c in customers["items"]] == ["Carl"]
     assert curl("GET", f"{base}/customer/{carl['id']}/", follow=True, headers=auth)[2]["name"] == "Carl"
-    _, _, ice = curl("POST", f"{base}/product/", {"name": "Ice Cream", "price": "123.40"}, follow=True, headers=auth)
+    ice_cream = {"name": "Ice Cream", "price": "123.40"}
+    _, _, ice = curl("POST", f"{base}/product/", ice_cream, follow=True, headers=auth)
     order = {"customer": {"id": carl["id"]}, "products": [{"id": ice["id"]}], "subtotal": "123.40"}
     status, _, placed = curl("POST", f"{base}/order/", order, follow=True, headers=auth)
     assert status == 201 and placed["customer"]["name"] == "Carl"
-    assert [o["id"] for o in curl("GET", f"{base}/order/", follow=True, headers=auth)[2]["items"]] == [placed["id"]]
+    orders = curl("GET", f"{base}/order/", follow=True, headers=auth)[2]["items"]
+    assert [o["id"] for o in orders] == [placed["id"]]
 
 
 def test_a_host_outside_allowed_hosts_gets_json_under_api_and_a_page_elsewhere(debug_server):
