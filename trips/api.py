@@ -4,6 +4,7 @@ from django.http import Http404
 from django.urls import reverse
 from ninja import Path, Query, Router, Schema
 
+from config.schemas import NO_NUL
 from trips import selectors
 
 router = Router(tags=["trips"])
@@ -40,7 +41,7 @@ def _station(s) -> dict:
 @router.get("/stations/", response=list[StationOut], summary="Stations whose name contains q, busiest first")
 def stations(
     request,
-    q: str = Query("", max_length=100, description="Part of a station name"),
+    q: str = Query("", max_length=100, pattern=NO_NUL, description="Part of a station name"),
     limit: int = Query(100, ge=1, le=1000),
 ):
     return [_station(s) for s in selectors.search_stations(q)[:limit]]
