@@ -24,9 +24,12 @@ MAX = Decimal("999999999999.99")
 MAX_CENTS = 99_999_999_999_999
 LIMIT = "999,999,999,999.99"  # how errors and docs name MAX
 BIGINT_MAX = Decimal(2**63 - 1).scaleb(-2)
-# What the API accepts: at most 12 digits before the point and 2 after, so at most MAX.
-PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
-_PATTERN = re.compile(PATTERN)
+# What the API accepts, written once for the server and for the OpenAPI schema: at most 12
+# digits before the point (no leading zero) and 2 after, so at most MAX. POSITIVE is the same
+# set without zero ("0", "0.0", "0.00"), for a price or a transfer, which must move something.
+PATTERN = r"^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$"
+POSITIVE = r"^([1-9][0-9]{0,11}(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$"
+_PATTERNS = {False: re.compile(PATTERN), True: re.compile(POSITIVE)}
 
 
 def _number(value) -> Decimal | None:
@@ -54,11 +57,11 @@ def from_cents(cents: int) -> Decimal:
     return Decimal(int(cents)).scaleb(-2)
 
 
-def parse(text: str) -> Decimal:
-    """An amount as the API takes it: a string like "12.50", from 0 up to MAX."""
-    if not isinstance(text, str) or not _PATTERN.fullmatch(text):
+def parse(text: str, *, positive: bool = False) -> Decimal:
+    """An amount as the API takes it: a string like "12.50", from 0 (0.01 if `positive`) up to MAX."""
+    if not isinstance(text, str) or not _PATTERNS[positive].fullmatch(text):
         raise ValueError(f'an amount is a string of digits with at most two decimals, like "12.50", '
-                         f"from 0 up to the maximum {LIMIT}")
+                         f"from {'0.01' if positive else '0'} up to the maximum {LIMIT}")
     return Decimal(text).quantize(CENT)
 
 

@@ -18,18 +18,20 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections, router, transaction
 
+from common.errors import Busy
+
 logger = logging.getLogger(__name__)
 
 SERIALIZATION_FAILURE = "40001"
 
 
-class RetriesExhausted(Exception):
+class RetriesExhausted(Busy):
     """Every attempt met a serialization failure; the client should try again later."""
 
     def __init__(self, attempts: int, retry_after: int):
-        super().__init__(f"gave up after {attempts} attempts, each aborted by a serialization failure")
+        super().__init__(f"The bank is busy: this write met a conflicting one {attempts} times in a row. "
+                         f"Nothing was changed; try again in {retry_after} s.", retry_after=retry_after)
         self.attempts = attempts
-        self.retry_after = retry_after
 
 
 @dataclass

@@ -1,45 +1,45 @@
 """Request and response bodies of the bank's JSON API."""
 
+from collections import Counter
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema, field_validator
 
 from bank import money
-from config.schemas import NO_NUL
+from config.schemas import NOT_BLANK, StrictIn
 
 
-def _amount(value) -> Decimal:
-    # A Decimal comes from the models (responses); a request's JSON gives str, float or int.
-    if isinstance(value, Decimal):
-        return value
-    return money.parse(value)
+def _amount_type(*, positive: bool):
+    """The same on the way in and out: a string with two decimals, up to the maximum.
+    A JSON number is refused rather than read: a float has already lost digits beyond ~15."""
+
+    def read(value) -> Decimal:
+        # A Decimal comes from the models (responses); a request's JSON gives str, float or int.
+        return value if isinstance(value, Decimal) else money.parse(value, positive=positive)
+
+    lowest = "0.01" if positive else "0.00"
+    return Annotated[
+        Decimal,
+        PlainValidator(read),
+        PlainSerializer(lambda value: f"{value:.2f}", return_type=str),
+        WithJsonSchema({
+            "type": "string", "pattern": money.POSITIVE if positive else money.PATTERN, "examples": ["12.50"],
+            "description": f"An amount from {lowest} to {money.LIMIT}: a string of digits with at most "
+                           "two decimals and no leading zero; answers always carry two decimals.",
+        }),
+    ]
 
 
-# The same on the way in and out: a string with two decimals, from "0.00" to the maximum.
-# A JSON number is refused rather than read: a float has already lost digits beyond ~15.
-Amount = Annotated[
-    Decimal,
-    PlainValidator(_amount),
-    PlainSerializer(lambda value: f"{value:.2f}", return_type=str),
-    WithJsonSchema({
-        "type": "string", "pattern": money.PATTERN, "examples": ["12.50"],
-        "description": f"An amount: a string of digits with at most two decimals, at most {money.LIMIT}; "
-                       "answers always carry two decimals.",
-    }),
-]
+Amount = _amount_type(positive=False)
+PositiveAmount = _amount_type(positive=True)
 
 
-class Strict(Schema):
-    # A misspelt key is a mistake to report, not something to drop silently.
-    model_config = ConfigDict(extra="forbid")
-
-
-class CustomerIn(Strict):
-    name: str = Field(min_length=1, max_length=250, pattern=NO_NUL)
+class CustomerIn(StrictIn):
+    name: str = Field(min_length=1, max_length=250, pattern=NOT_BLANK)
 
 
 class CustomerOut(Schema):
@@ -47,9 +47,9 @@ class CustomerOut(Schema):
     name: str
 
 
-class ProductIn(Strict):
-    name: str = Field(min_length=1, max_length=250, pattern=NO_NUL)
-    price: Amount
+class ProductIn(StrictIn):
+    name: str = Field(min_length=1, max_length=250, pattern=NOT_BLANK)
+    price: PositiveAmount
 
 
 class ProductOut(Schema):
@@ -58,14 +58,25 @@ class ProductOut(Schema):
     price: Amount
 
 
-class Ref(Strict):
+class Ref(StrictIn):
     id: UUID
 
 
-class OrderIn(Strict):
+class OrderIn(StrictIn):
     customer: Ref
-    products: list[Ref] = Field(min_length=1, max_length=1000)
+    products: list[Ref] = Field(min_length=1, max_length=1000, json_schema_extra={"uniqueItems": True},
+                                description="Each product once")
+
     subtotal: Amount | None = Field(None, description="Optional; must equal the sum of the product prices")
+
+    @field_validator("products")
+    @classmethod
+    def each_product_once(cls, products):
+        counts = Counter(p.id for p in products)
+        repeated = sorted(str(pk) for pk, n in counts.items() if n > 1)
+        if repeated:
+            raise ValueError(f"each product can be ordered once; listed twice: {', '.join(repeated)}")
+        return products
 
 
 class OrderOut(Schema):
@@ -80,7 +91,7 @@ class OrderOut(Schema):
         return list(obj.products.all())
 
 
-class AccountIn(Strict):
+class AccountIn(StrictIn):
     customer: UUID
     balance: Amount = Decimal("0.00")
 
@@ -92,10 +103,10 @@ class AccountOut(Schema):
     created_at: datetime
 
 
-class TransferIn(Strict):
+class TransferIn(StrictIn):
     source: UUID = Field(alias="from")
     destination: UUID = Field(alias="to")
-    amount: Amount
+    amount: PositiveAmount
 
 
 class Side(Schema):
@@ -117,10 +128,6 @@ class LedgerEntry(Schema):
     destination: UUID = Field(validation_alias="destination_id", serialization_alias="to")
     amount: Amount
     created_at: datetime
-
-
-class Detail(Schema):
-    detail: str
 
 
 class Ping(Schema):

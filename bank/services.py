@@ -1,6 +1,7 @@
 """Every write the bank makes, each one transaction run by the retry helper.
 
-Errors a client can fix are `BankError`s carrying the HTTP status the API answers with.
+Services take keyword arguments only and refuse with common.errors (Invalid, NotFound,
+Conflict); the API decides what status each one is.
 """
 
 from dataclasses import dataclass
@@ -14,28 +15,7 @@ from django.utils.timezone import now
 from bank import locks, money
 from bank.models import Account, Customer, Order, Product, Transfer
 from bank.retry import bank_alias, retry_loop, run_in_transaction
-
-
-class BankError(Exception):
-    status = 400
-
-
-class Invalid(BankError):
-    status = 400
-
-
-class NotFound(BankError):
-    status = 404
-
-
-class Conflict(BankError):
-    status = 409
-
-
-class TooLarge(BankError):
-    """An amount beyond bank.money.MAX, which no engine is asked to store."""
-
-    status = 422
+from common.errors import Conflict, Invalid, NotFound
 
 
 @dataclass(frozen=True)
@@ -57,25 +37,26 @@ def _uuid(value, what: str) -> UUID:
     try:
         return value if isinstance(value, UUID) else UUID(str(value))
     except ValueError:
-        raise Invalid(f"{what} is not a valid id: {value!r}.") from None
+        raise Invalid(f"{what} is not a valid id: {value!r}.", field=what) from None
 
 
-def _amount(value, what: str, *, zero_ok: bool = False) -> Decimal:
+def _amount(value, what: str, *, field: str, zero_ok: bool = False) -> Decimal:
     """A Decimal of two places from 0 (or 0.01) up to the maximum, or the error saying why."""
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value))
     except InvalidOperation:
         number = Decimal("NaN")
     if not number.is_finite():
-        raise Invalid(f"{what} must be a number, not {value}.")
+        raise Invalid(f"{what} must be a number, not {value}.", field=field)
     if number < 0 or number == 0 and not zero_ok:
-        raise Invalid(f"{what} must be {'zero or more' if zero_ok else 'greater than zero'}, not {value}.")
+        raise Invalid(f"{what} must be {'zero or more' if zero_ok else 'greater than zero'}, not {value}.",
+                      field=field)
     if number > money.MAX:
-        raise TooLarge(f"{what} {value} is above the maximum amount, {money.LIMIT}.")
+        raise Invalid(f"{what} {value} is above the maximum amount, {money.LIMIT}.", field=field)
     try:
         return money.from_cents(money.to_cents(number))
     except ValueError:
-        raise Invalid(f"{what} {value} has more than two decimals.") from None
+        raise Invalid(f"{what} {value} has more than two decimals.", field=field) from None
 
 
 def _within_max(total: Decimal, what: str) -> Decimal:
@@ -89,23 +70,23 @@ def _within_max(total: Decimal, what: str) -> Decimal:
 
 def _name(name: str) -> str:
     if not name.strip():
-        raise Invalid("name must not be blank.")
+        raise Invalid("name must not be blank.", field="name")
     if "\x00" in name:
         # PostgreSQL (and so CockroachDB's driver) refuses NUL in text before any SQL runs.
-        raise Invalid("name must not contain NUL characters.")
+        raise Invalid("name must not contain NUL characters.", field="name")
     return name.strip()
 
 
-def create_customer(name: str) -> Customer:
+def create_customer(*, name: str) -> Customer:
     return run_in_transaction(Customer.objects.create, name=_name(name))
 
 
-def create_product(name: str, price: Decimal) -> Product:
-    name, price = _name(name), _amount(price, "price")
+def create_product(*, name: str, price: Decimal) -> Product:
+    name, price = _name(name), _amount(price, "price", field="price")
     return run_in_transaction(Product.objects.create, name=name, price=price)
 
 
-def delete(model, pk: UUID, what: str) -> None:
+def delete(*, model, pk: UUID, what: str) -> None:
     def _delete():
         obj = _get(model, pk, what)
         try:
@@ -121,14 +102,15 @@ def delete(model, pk: UUID, what: str) -> None:
 # --- orders -------------------------------------------------------------------------
 
 
-def create_order(customer_id: UUID, product_ids: list[UUID], subtotal: Decimal | None) -> Order:
+def create_order(*, customer_id: UUID, product_ids: list[UUID], subtotal: Decimal | None = None) -> Order:
     """An order whose subtotal the server computes; a client's subtotal must agree with it."""
     if not product_ids:
-        raise Invalid("An order needs at least one product.")
+        raise Invalid("An order needs at least one product.", field="products")
     repeated = sorted({str(p) for p in product_ids if product_ids.count(p) > 1})
     if repeated:
-        raise Invalid(f"Each product can be ordered once; listed more than once: {', '.join(repeated)}.")
-    subtotal = None if subtotal is None else _amount(subtotal, "subtotal", zero_ok=True)
+        raise Invalid(f"Each product can be ordered once; listed more than once: {', '.join(repeated)}.",
+                      field="products")
+    subtotal = None if subtotal is None else _amount(subtotal, "subtotal", field="subtotal", zero_ok=True)
     return run_in_transaction(_create_order, customer_id, product_ids, subtotal)
 
 
@@ -141,7 +123,8 @@ def _create_order(customer_id, product_ids, subtotal):
     computed = _within_max(sum((p.price for p in products.values()), Decimal("0.00")),
                            "The order's subtotal")
     if subtotal is not None and subtotal != computed:
-        raise Invalid(f"The subtotal {subtotal} does not match the sum of the product prices, {computed}.")
+        # The client's sum clashes with the prices stored now (one may have changed since).
+        raise Conflict(f"The subtotal {subtotal} does not match the sum of the product prices, {computed}.")
     order = Order.objects.create(customer=customer, subtotal=computed)
     order.products.set(products.values())
     return order
@@ -150,8 +133,8 @@ def _create_order(customer_id, product_ids, subtotal):
 # --- accounts and transfers ---------------------------------------------------------
 
 
-def open_account(customer_id: UUID, balance: Decimal) -> Account:
-    balance = _amount(balance, "An opening balance", zero_ok=True)
+def open_account(*, customer_id: UUID, balance: Decimal = Decimal("0.00")) -> Account:
+    balance = _amount(balance, "An opening balance", field="balance", zero_ok=True)
 
     def _open():
         return Account.objects.create(customer=_get(Customer, customer_id, "customer"), balance=balance)
@@ -159,12 +142,13 @@ def open_account(customer_id: UUID, balance: Decimal) -> Account:
     return run_in_transaction(_open)
 
 
-def transfer(source_id: UUID, destination_id: UUID, amount: Decimal) -> TransferResult:
+def transfer(*, source_id: UUID, destination_id: UUID, amount: Decimal) -> TransferResult:
     """Move `amount` between two accounts; all or nothing, never below zero or above the maximum."""
-    amount = _amount(amount, "amount")
+    amount = _amount(amount, "amount", field="amount")
     source_id, destination_id = _uuid(source_id, "from"), _uuid(destination_id, "to")
     if source_id == destination_id:
-        raise Invalid("A transfer needs two different accounts; from and to are the same.")
+        # Well formed, and both accounts may exist: what it asks clashes with the ledger's rule.
+        raise Conflict("A transfer needs two different accounts; from and to are the same.")
     connection = connections[bank_alias()]
     # On PostgreSQL transfers that share an account wait for each other here, before their
     # transaction; the others run side by side (bank.locks explains why before).

@@ -97,7 +97,8 @@ def service_client(accounts, transfers, seed):
         for _ in range(transfers):
             source, destination = rng.sample(accounts, 2)
             try:
-                services.transfer(source, destination, Decimal(rng.randint(1, 20)))
+                services.transfer(source_id=source, destination_id=destination,
+                                  amount=Decimal(rng.randint(1, 20)))
                 outcome["ok"] += 1
             except services.Conflict:
                 outcome["insufficient"] += 1

@@ -13,6 +13,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from access import policy
+from common.errors import Busy, Conflict, DomainError, Invalid, NotFound
 from config.apiparser import BodyRefused, StrictJsonParser
 from config.databases import error_summary
 from config.dberrors import classify
@@ -51,6 +52,23 @@ def validation_error(request, exc):
     errors = [{"field": _field(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
     summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return api.create_response(request, {"detail": summary, "errors": errors}, status=422)
+
+
+# The one place a service's refusal (common.errors) becomes a status.
+DOMAIN_STATUS = ((NotFound, 404), (Conflict, 409), (Invalid, 422), (Busy, 503))
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc):
+    status = next((code for kind, code in DOMAIN_STATUS if isinstance(exc, kind)), 400)
+    body = {"detail": str(exc)}
+    if isinstance(exc, Invalid):
+        # The same shape as a schema's 422, so one client handler reads both.
+        body["errors"] = [{"field": exc.field, "message": str(exc)}]
+    response = api.create_response(request, body, status=status)
+    if isinstance(exc, Busy):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

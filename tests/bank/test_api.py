@@ -117,7 +117,8 @@ def test_posting_a_product_stores_its_price_to_the_cent(post_json):
 
 
 @pytest.mark.parametrize("price, status", [
-    ("0", 400), ("-5", 422), ("1.234", 422), ("lots", 422), (None, 422), (12.5, 422)])
+    ("0", 422), ("0.00", 422), ("007", 422), ("-5", 422), ("1.234", 422), ("lots", 422), (None, 422),
+    (12.5, 422)])
 def test_a_product_price_must_be_positive_with_two_decimals(post_json, price, status):
     response = post_json(f"{API}/product/", {"name": "Ice Cream", "price": price})
 
@@ -161,10 +162,11 @@ def test_an_order_without_a_subtotal_is_computed_too(post_json, customer, produc
     assert response.json()["subtotal"] == "123.40"
 
 
-def test_a_subtotal_that_disagrees_is_a_400_naming_both_values(post_json, customer, products):
+def test_a_subtotal_that_disagrees_with_the_stored_prices_is_a_409_naming_both_values(
+        post_json, customer, products):
     response = post_json(f"{API}/order/", order_body(customer, products, "1"))
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "1.00" in detail(response) and "133.35" in detail(response)
     assert not Order.objects.exists()
 
@@ -190,10 +192,11 @@ def test_unknown_products_in_an_order_are_all_named(post_json, customer, product
     assert not Order.objects.exists()
 
 
-def test_a_product_listed_twice_is_a_400(post_json, customer, products):
+def test_a_product_listed_twice_is_a_422_naming_it(post_json, customer, products):
     response = post_json(f"{API}/order/", order_body(customer, [products[0], products[0]]))
 
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "products"
     assert str(products[0].id) in detail(response)
 
 
@@ -295,10 +298,11 @@ def test_an_overdraft_is_a_409_and_moves_nothing(post_json, accounts):
 
 
 @pytest.mark.parametrize("change, status, words", [
-    ({"amount": "0"}, 400, "greater than zero"),
+    ({"amount": "0"}, 422, "amount"),
+    ({"amount": "0.00"}, 422, "0.01"),
     ({"amount": "-3"}, 422, "amount"),
     ({"amount": 3}, 422, "amount"),
-    ({"to": "FROM"}, 400, "different accounts"),
+    ({"to": "FROM"}, 409, "different accounts"),
     ({"to": UNKNOWN}, 404, UNKNOWN),
     ({"from": UNKNOWN}, 404, UNKNOWN),
     ({"amount": "0.001"}, 422, "amount"),

@@ -71,7 +71,8 @@ class TestOnACockroachDBCluster:
         def transfers(i):
             for n in range(25):
                 with contextlib.suppress(services.Conflict):
-                    services.transfer(ids[(i + n) % 5], ids[(i + n + 1) % 5], Decimal(1 + n % 20))
+                    services.transfer(source_id=ids[(i + n) % 5], destination_id=ids[(i + n + 1) % 5],
+                                      amount=Decimal(1 + n % 20))
 
         run_in_threads(transfers, 8)
 

@@ -28,7 +28,8 @@ def writer(ids, seed):
     for _ in range(TRANSFERS):
         source, destination = rng.sample(ids, 2)
         try:
-            services.transfer(source, destination, Decimal(rng.randint(1, 20)))
+            amount = Decimal(rng.randint(1, 20))
+            services.transfer(source_id=source, destination_id=destination, amount=amount)
             outcome["ok"] += 1
         except services.Conflict:
             outcome["refused"] += 1

@@ -63,12 +63,12 @@ def test_a_transfer_waits_only_for_one_sharing_an_account(four_accounts):
             return
         assert held.wait(timeout=60)
         if i == 1:  # shares nothing with a and b: goes through while they are held
-            services.transfer(c, d, Decimal("1.00"))
+            services.transfer(source_id=c, destination_id=d, amount=Decimal("1.00"))
             time.sleep(1)
             seen["waiting while held"] = "a to c" not in seen
             release.set()
         else:
-            services.transfer(a, c, Decimal("1.00"))
+            services.transfer(source_id=a, destination_id=c, amount=Decimal("1.00"))
             seen["a to c"] = release.is_set()
 
     run_in_threads(work, 3)
@@ -83,7 +83,8 @@ def test_the_table_fence_still_moves_money_when_chosen(four_accounts, settings):
 
     def transfers(i):
         for n in range(10):
-            services.transfer(four_accounts[(i + n) % 4], four_accounts[(i + n + 1) % 4], Decimal("1.00"))
+            services.transfer(source_id=four_accounts[(i + n) % 4],
+                              destination_id=four_accounts[(i + n + 1) % 4], amount=Decimal("1.00"))
 
     run_in_threads(transfers, 4)
 
@@ -96,8 +97,8 @@ def test_no_session_lock_outlives_a_transfer_even_a_refused_one(four_accounts):
     a, b = four_accounts[:2]
 
     with pytest.raises(services.Conflict):
-        services.transfer(a, b, Decimal("100.01"))
-    services.transfer(a, b, Decimal("1.00"))
+        services.transfer(source_id=a, destination_id=b, amount=Decimal("100.01"))
+    services.transfer(source_id=a, destination_id=b, amount=Decimal("1.00"))
 
     assert advisory_locks_held(connection) == 0
 
@@ -109,7 +110,7 @@ def test_a_transfer_the_database_refuses_rolls_back_its_hand_run_transaction(fou
     monkeypatch.setattr(services, "_within_max", lambda total, what: total)  # so the check constraint refuses
 
     with pytest.raises(IntegrityError):
-        services.transfer(a, b, Decimal("1.00"))
+        services.transfer(source_id=a, destination_id=b, amount=Decimal("1.00"))
 
     from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
