@@ -28,8 +28,8 @@ from bank.schemas import (
     TransferIn,
     TransferOut,
 )
-from config.databases import describe
-from config.schemas import Detail
+from common.databases import describe
+from common.schemas import Detail
 
 router = Router(tags=["bank"])
 

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from bank.models import Account, Customer, Order, Product, Transfer
 from bank.retry import bank_alias
-from config.databases import describe
+from common.databases import describe
 
 ENDPOINTS = [
     ("GET", "ping/", "Which engine the bank runs on"),

@@ -11,7 +11,8 @@ from ninja import Query, Router, Schema, Status
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
 from catalog.models import AUTHOR_ORDER, BOOK_ORDER, Author, Book
-from config.schemas import NO_NUL, NOT_BLANK, Detail, strict_int
+from common.schemas import Detail, strict_int
+from common.text import NO_NUL, NOT_BLANK
 
 router = Router(tags=["catalog"])
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.admin.utils import NestedObjects
 from django.db import connections, transaction
 
-from config.databases import CASSANDRA_ENGINE, alias_for
+from common.databases import CASSANDRA_ENGINE, alias_for
 from config.models import DemoRow, DemoSeed
 
 

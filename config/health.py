@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 
-from config.databases import CASSANDRA_ENGINE, describe, error_summary
+from common.databases import CASSANDRA_ENGINE, describe, error_summary
 from config.schema import migrate_command, unapplied
 
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.db import router
 
-from config.databases import CASSANDRA_ENGINE
+from common.databases import CASSANDRA_ENGINE
 from parties.models import Party
 
 

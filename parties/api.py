@@ -10,7 +10,8 @@ from ninja import Path, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, field_validator
 
-from config.schemas import NOT_BLANK, Detail, IsoDate, StrictIn, strict_choice, strict_int
+from common.schemas import Detail, IsoDate, StrictIn, strict_choice, strict_int
+from common.text import NOT_BLANK
 from parties.forms import clean_city
 from parties.models import CITY_MAX_LENGTH, NAME_MAX_LENGTH
 from parties.store import MAX_PEOPLE, InvalidChange, PartyNotFound, get_store, parse_id

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from django.db import connections, router
 
-from config.databases import CASSANDRA_ENGINE
+from common.databases import CASSANDRA_ENGINE
 from parties.models import Party
 
 # Cassandra's int is 32-bit; the same ceiling on SQL keeps both stores alike.

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.urls import reverse
 from ninja import Path, Query, Router, Schema
 
-from config.schemas import NO_NUL
+from common.text import NO_NUL
 from trips import selectors
 
 router = Router(tags=["trips"])

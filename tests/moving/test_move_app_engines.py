@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import router
 
-from config.databases import CASSANDRA_ENGINE
+from common.databases import CASSANDRA_ENGINE
 from parties.models import Party
 from parties.store import SqlStore, get_store
 from tests.support.manage import clean_environment, manage

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from config.databases import APPS
+from common.databases import APPS
 
 # Statements django-snowflake sends that fakesnow (DuckDB underneath) cannot run and that
 # change nothing a test can observe. Matched case-insensitively from the start of the

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from config.databases import CASSANDRA_ENGINE
+from common.databases import CASSANDRA_ENGINE
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections, transaction
 
+from common.databases import APPS, CASSANDRA_ENGINE, alias_for, error_summary
 from config import demo
-from config.databases import APPS, CASSANDRA_ENGINE, alias_for, error_summary
 from config.schema import behind
 
 # Seeding order: apps whose demo data others might read come first.

@@ -48,12 +48,6 @@ IsoDate = Annotated[
 ]
 
 
-# The OpenAPI patterns of text fields, so generated clients (and schemathesis) know that
-# NUL is refused and that blank means missing.
-NO_NUL = r"^[^\x00]*$"
-NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
-
-
 def _number_not_text(value):
     # JSON Schema counts 3.0 as an integer, so it is one here too; "3" and true are not.
     if isinstance(value, str | bool):
