@@ -12,10 +12,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import dj_database_url
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-
-# Where a relative sqlite:/// path starts: the project root (config.env.BASE_DIR).
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 APPS = ("trips", "bank", "parties", "catalog", "counter")
 CASSANDRA_APPS = frozenset({"parties"})
@@ -142,13 +140,15 @@ def _cassandra_options(connection, factor):
 # --- one URL to one alias -----------------------------------------------------------
 
 
-def parse_url(variable: str, url: str, *, allow_cassandra: bool, conn_max_age: int = 0) -> dict:
+def parse_url(variable: str, url: str, *, allow_cassandra: bool, conn_max_age: int = 0,
+              base_dir: Path | None = None) -> dict:
     """Settings for one alias, or ImproperlyConfigured naming `variable`.
 
     `conn_max_age` > 0 keeps SQL connections open between requests: only for a server whose
     request threads are a fixed pool (gunicorn's gthread workers), where it bounds the
     connections to workers x threads. Servers that start a thread per request (runserver,
     uvicorn's thread executor) must keep 0, or every thread leaves an open connection behind.
+    A relative sqlite:/// path starts at `base_dir` (default: settings.BASE_DIR, the project root).
     """
     accepted = ACCEPTED_SCHEMES if allow_cassandra else RELATIONAL_SCHEMES
     scheme = url.partition("://")[0].lower() if "://" in url else ""
@@ -172,7 +172,7 @@ def parse_url(variable: str, url: str, *, allow_cassandra: bool, conn_max_age: i
     if not config.get("NAME") or config["NAME"] == ":memory:" and scheme != "sqlite":
         raise fail("it names no database (the path after the host)")
     config.setdefault("OPTIONS", {})
-    _tune(scheme, config, fail)
+    _tune(scheme, config, fail, base_dir)
     if scheme in ("sqlite", "postgres", "postgresql", "cockroachdb", "cockroach"):
         config.update(CONN_MAX_AGE=conn_max_age, CONN_HEALTH_CHECKS=True)
     return config
@@ -189,10 +189,10 @@ def _password_spills(url: str) -> bool:
     return "@" in tail[0] or "@" in tail[-1].partition("#")[2]
 
 
-def _tune(scheme, config, fail):
+def _tune(scheme, config, fail, base_dir):
     options = config["OPTIONS"]
     if scheme == "sqlite":
-        _tune_sqlite(config)
+        _tune_sqlite(config, base_dir)
     elif scheme in ("postgres", "postgresql", "cockroachdb", "cockroach"):
         options.setdefault("connect_timeout", 5)
         if "-pooler" in config.get("HOST", ""):
@@ -213,11 +213,11 @@ def _tune(scheme, config, fail):
             raise fail(f"the secure connect bundle {bundle} does not exist")
 
 
-def _tune_sqlite(config):
+def _tune_sqlite(config, base_dir):
     if config["NAME"] != ":memory:":
         path = Path(config["NAME"])
         if not path.is_absolute():
-            path = PROJECT_ROOT / path
+            path = Path(base_dir or settings.BASE_DIR) / path
         config["NAME"] = str(path)
         # A file test database (not Django's shared in-memory one), so tests that
         # run threads with their own connections see real SQLite locking.
