@@ -19,7 +19,7 @@ from parties.models import Party
 from parties.store import SqlStore, get_store
 from tests.support.manage import clean_environment, manage
 from tests.support.moving import alias_for_url, move, snapshot, sqlite_url
-from tests.trips.conftest import JC_DECEMBER
+from tests.support.trip_files import JC_DECEMBER
 from trips.models import Trip
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)

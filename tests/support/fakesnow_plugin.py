@@ -1,4 +1,4 @@
-"""pytest plugin loaded before Django's settings (see `addopts` in pyproject.toml).
+"""The fakesnow pytest plugin, loaded before Django's settings (see `addopts` in pyproject.toml).
 
 - Gives the test run the environment a developer would: DEBUG on, a throwaway secret key.
 - `--fakesnow trips,catalog` starts a fresh fakesnow server for this run and points those
