@@ -7,6 +7,7 @@ from bank.models import Account, Customer, Order, Product, Transfer
 from bank.retry import bank_alias
 from common.databases import describe
 
+
 @require_GET
 def index(request):
     base = request.build_absolute_uri("/api/bank/")

@@ -226,8 +226,13 @@ def _tune_sqlite(config, base_dir):
     config["ENGINE"] = SQLITE_ENGINE
 
 
+def is_cassandra(settings_dict: dict) -> bool:
+    """Does this alias run on Cassandra or Astra DB (no SQL, no migrations)?"""
+    return settings_dict.get("ENGINE") == CASSANDRA_ENGINE
+
+
 def uses_cassandra(databases: dict) -> bool:
-    return any(db["ENGINE"] == CASSANDRA_ENGINE for db in databases.values())
+    return any(is_cassandra(db) for db in databases.values())
 
 
 def alias_for(app_label: str, databases: dict) -> str:

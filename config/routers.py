@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from common.databases import CASSANDRA_ENGINE, MIGRATE_ALSO, alias_for
+from common.databases import MIGRATE_ALSO, alias_for, is_cassandra
 
 
 def _alias(app_label):
@@ -27,7 +27,7 @@ class AppDatabaseRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         # A Cassandra alias gets its tables from sync_cassandra; SQL migrations never run there.
-        if settings.DATABASES.get(db, {}).get("ENGINE") == CASSANDRA_ENGINE:
+        if is_cassandra(settings.DATABASES.get(db, {})):
             return False
         # MIGRATE_ALSO: manage.py move_app creates an app's tables on its target alias too.
         return db == _alias(app_label) or MIGRATE_ALSO.get(db) == app_label

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from django.db import connections, router
 
-from common.databases import CASSANDRA_ENGINE
+from common.databases import is_cassandra
 from common.errors import Invalid, NotFound
 from common.text import has_nul
 from parties.models import Party
@@ -160,7 +160,7 @@ def _record(party) -> PartyRecord:
 
 def get_store() -> PartyStore:
     alias = router.db_for_write(Party)
-    if connections[alias].settings_dict["ENGINE"] == CASSANDRA_ENGINE:
+    if is_cassandra(connections[alias].settings_dict):
         from parties.cassandra_store import CassandraStore
 
         return CassandraStore(alias)

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import router
 
-from common.databases import CASSANDRA_ENGINE
+from common.databases import is_cassandra
 from parties.models import Party
 from parties.store import SqlStore, get_store
 from tests.support.manage import clean_environment, manage
@@ -36,7 +36,7 @@ def source_database(tmp_path, app, *commands):
 
 
 def on_cassandra() -> bool:
-    return settings.DATABASES[router.db_for_write(Party)]["ENGINE"] == CASSANDRA_ENGINE
+    return is_cassandra(settings.DATABASES[router.db_for_write(Party)])
 
 
 @pytest.mark.cassandra

@@ -4,12 +4,12 @@ import pytest
 from django.conf import settings
 from django.db import router
 
-from common.databases import CASSANDRA_ENGINE
+from common.databases import is_cassandra
 from parties.models import Party
 
 
 def parties_on_cassandra() -> bool:
-    return settings.DATABASES[router.db_for_write(Party)]["ENGINE"] == CASSANDRA_ENGINE
+    return is_cassandra(settings.DATABASES[router.db_for_write(Party)])
 
 
 ON_CASSANDRA = parties_on_cassandra()
