@@ -2,7 +2,6 @@
 
 A view lets the refusal go and `@refusals_as_pages` answers it: NotFound is the site's 404
 page with the message; any other refusal is `refused.html` with the message and its status.
-A view with a form hands an `Invalid` to `form_refusal` instead, so it shows beside the field.
 Pages use 400 where the API says 422: a page's bad input is a form to correct, as Django's
 form views answer it.
 """
@@ -36,8 +35,3 @@ def refused(request, exc: DomainError, *, template: str = "refused.html", **cont
     if isinstance(exc, Busy):
         response["Retry-After"] = str(exc.retry_after)
     return response
-
-
-def form_refusal(form, exc: Invalid) -> None:
-    """Show `exc` on the form: beside its field when the form has that field, else on top."""
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
