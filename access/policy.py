@@ -15,7 +15,7 @@ says nothing about access and no operation can be left out.
 
 from access.auth import SessionCsrfAuth, TokenAuth
 from access.throttles import AnonWriteThrottle, UserWriteThrottle
-from config.schemas import Detail
+from common.schemas import Detail
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 VERBS = {"GET": "view", "POST": "add", "DELETE": "delete"}

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from bank.models import Account, Customer, Order, OrderItem, Product, Transfer
-from config.admin import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin
 
 
 @admin.register(Customer)

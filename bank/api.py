@@ -6,7 +6,6 @@ Writes go through bank.services, each in one retried transaction; reads are plai
 from uuid import UUID
 
 from django.conf import settings
-from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
@@ -28,8 +27,9 @@ from bank.schemas import (
     TransferIn,
     TransferOut,
 )
-from config.databases import describe
-from config.schemas import Detail
+from common.databases import describe
+from common.errors import NotFound
+from common.schemas import Detail
 
 router = Router(tags=["bank"])
 
@@ -52,7 +52,7 @@ PAGE = {"max_limit": MAX_LIMIT}
 def _get_or_404(queryset, pk, what):
     obj = queryset.filter(pk=pk).first()
     if obj is None:
-        raise Http404(f"No {what} with id {pk}.")
+        raise NotFound(f"No {what} with id {pk}.")
     return obj
 
 

@@ -7,17 +7,17 @@ database has already aborted can never work. The tutorial's decorator got this w
 each of its versions (it caught the wrong exception, or returned None when it gave up).
 """
 
-import functools
 import logging
 import random
-import threading
 import time
-from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
 from django.db import connections, router, transaction
 
+from bank.isolation import make_serializable
+from bank.retry_stats import stats
+from common import sqlstate
 from common.errors import Busy
 
 logger = logging.getLogger(__name__)
@@ -34,46 +34,10 @@ class RetriesExhausted(Busy):
         self.attempts = attempts
 
 
-@dataclass
-class Stats:
-    """Process-wide counters, read by the benchmark and the tests."""
-
-    retries: int = 0
-    exhausted: int = 0
-
-    def __post_init__(self):
-        self._lock = threading.Lock()
-
-    def add(self, retries=0, exhausted=0):
-        with self._lock:
-            self.retries += retries
-            self.exhausted += exhausted
-
-    def reset(self):
-        with self._lock:
-            self.retries = self.exhausted = 0
-
-
-stats = Stats()
-
-
 def is_serialization_failure(exc: BaseException | None) -> bool:
-    """Is there a 40001 anywhere in the exception's __cause__/__context__ chain?
-
-    Django wraps the driver's error (psycopg2 puts the SQLSTATE in `.pgcode`, psycopg 3 in
-    `.sqlstate`) and raises the wrapper `from` it.
-    """
-    pending, seen = [exc], set()
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        code = getattr(current, "pgcode", None) or getattr(current, "sqlstate", None)
-        if code == SERIALIZATION_FAILURE:
-            return True
-        pending += [current.__cause__, current.__context__]
-    return False
+    """Is there a 40001 anywhere in the exception's chain? Anywhere, not only first: a
+    failed ROLLBACK or a wrapper may stand in front of the database's answer."""
+    return sqlstate.anywhere(exc, SERIALIZATION_FAILURE)
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rand=None) -> float:
@@ -100,7 +64,7 @@ def run_in_transaction(fn, *args, using=None, attempts=None, sleep=time.sleep, *
 
     def attempt():
         with transaction.atomic(using=using):
-            _make_serializable(connection)
+            make_serializable(connection)
             return fn(*args, **kwargs)
 
     return retry_loop(attempt, name=_name(fn), attempts=attempts, sleep=sleep)
@@ -126,29 +90,6 @@ def retry_loop(attempt, *, name: str, attempts: int | None = None, sleep=time.sl
                            name, number, attempts, delay * 1000)
             sleep(delay)
     raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
-
-
-def retrying(fn):
-    """Decorator form of `run_in_transaction` on the bank's alias."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return run_in_transaction(fn, *args, **kwargs)
-
-    return wrapper
-
-
-def _make_serializable(connection):
-    # The bank alias is SERIALIZABLE through its connection options (config.databases);
-    # when the bank shares a PostgreSQL `default` it is not, so ask per transaction.
-    # SET TRANSACTION takes no snapshot, so it must be (and is) the first statement.
-    if connection.vendor != "postgresql" or connection.settings_dict["ENGINE"] == "django_cockroachdb":
-        return
-    from psycopg2.extensions import ISOLATION_LEVEL_SERIALIZABLE
-
-    if connection.settings_dict["OPTIONS"].get("isolation_level") != ISOLATION_LEVEL_SERIALIZABLE:
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
 
 
 def _retry_after() -> int:

@@ -10,7 +10,8 @@ from ninja import Schema
 from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema, field_validator
 
 from bank import money
-from config.schemas import NOT_BLANK, StrictIn
+from common.schemas import StrictIn
+from common.text import NOT_BLANK
 
 
 def _amount_type(*, positive: bool):

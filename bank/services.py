@@ -16,6 +16,7 @@ from bank import locks, money
 from bank.models import Account, Customer, Order, Product, Transfer
 from bank.retry import bank_alias, retry_loop, run_in_transaction
 from common.errors import Conflict, Invalid, NotFound
+from common.text import has_nul
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def _within_max(total: Decimal, what: str) -> Decimal:
 def _name(name: str) -> str:
     if not name.strip():
         raise Invalid("name must not be blank.", field="name")
-    if "\x00" in name:
+    if has_nul(name):
         # PostgreSQL (and so CockroachDB's driver) refuses NUL in text before any SQL runs.
         raise Invalid("name must not contain NUL characters.", field="name")
     return name.strip()

@@ -89,7 +89,8 @@ def service_client(accounts, transfers, seed):
     from django.db import connections
 
     from bank import services
-    from bank.retry import RetriesExhausted, stats
+    from bank.retry import RetriesExhausted
+    from bank.retry_stats import stats
 
     rng, outcome = random.Random(seed), {"ok": 0, "insufficient": 0, "exhausted": 0}
     before = stats.retries  # per process; threads share it and run_clients counts it once
@@ -138,7 +139,7 @@ def run_clients(args, accounts):
     if args.threads or args.url:
         from concurrent.futures import ThreadPoolExecutor
 
-        from bank.retry import stats
+        from bank.retry_stats import stats
 
         stats.reset()
         with ThreadPoolExecutor(args.clients) as pool:
@@ -193,7 +194,7 @@ def main():
     from django.conf import settings
 
     from bank.retry import bank_alias
-    from config.databases import describe
+    from common.databases import describe
 
     database = describe(settings.DATABASES[bank_alias()])
     locking = getattr(settings, "BANK_TRANSFER_LOCKING", "(this version has no choice)")

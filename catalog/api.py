@@ -4,14 +4,14 @@ holding one string of serializer output, plus validated POSTs to add authors and
 from datetime import datetime
 from typing import Annotated
 
-from django.db import IntegrityError, transaction
-from django.db import router as db_router
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
-from catalog.models import AUTHOR_ORDER, BOOK_ORDER, Author, Book
-from config.schemas import NO_NUL, NOT_BLANK, Detail, strict_int
+from catalog import services
+from catalog.models import AUTHOR_ORDER, Author
+from common.schemas import strict_int
+from common.text import NO_NUL, NOT_BLANK, refuse_nul
 
 router = Router(tags=["catalog"])
 
@@ -20,19 +20,12 @@ MAX_BIO = 10_000
 BIGINT_MAX = 2**63 - 1
 
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL refuses NUL in text; say so as a 422 instead of a database error.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
 def _text(min_length: int, max_length: int):
     return Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length,
                           pattern=NOT_BLANK if min_length else NO_NUL),
-        AfterValidator(_no_nul),
+        AfterValidator(refuse_nul),  # a 422, not the database error PostgreSQL would raise
     ]
 
 
@@ -103,10 +96,7 @@ def list_authors(request, response: HttpResponse, page: Query[Page]):
 
 @router.get("/books/{author_id}/", response=list[BookOut], summary="One author's books, a page at a time")
 def list_books_by_author(request, response: HttpResponse, author_id: int, page: Query[Page]):
-    if not Author.objects.filter(pk=author_id).exists():
-        raise Http404(f"No author with id {author_id}.")
-    books = Book.objects.filter(author_id=author_id).order_by(*BOOK_ORDER)
-    return _paginate(request, response, books, page)
+    return _paginate(request, response, services.books_of(author_id=author_id), page)
 
 
 @router.post("/authors/", response={201: AuthorOut}, summary="Add an author")
@@ -114,14 +104,6 @@ def create_author(request, payload: AuthorIn):
     return Status(201, Author.objects.create(**payload.dict()))
 
 
-@router.post("/books/", response={201: BookOut, 404: Detail}, summary="Add a book to an existing author")
+@router.post("/books/", response={201: BookOut}, summary="Add a book to an existing author")
 def create_book(request, payload: BookIn):
-    unknown = Http404(f"No author with id {payload.author_id}.")
-    if not Author.objects.filter(pk=payload.author_id).exists():
-        raise unknown
-    try:
-        with transaction.atomic(using=db_router.db_for_write(Book)):
-            return Status(201, Book.objects.create(**payload.dict()))
-    except IntegrityError:
-        # The author was deleted between the check and the insert (engines with FKs).
-        raise unknown from None
+    return Status(201, services.create_book(**payload.dict()))

@@ -13,12 +13,12 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from access import policy
+from common.databases import error_summary
 from common.errors import Busy, Conflict, DomainError, Invalid, NotFound
+from common.schemas import Detail, ValidationDetail
 from config.apiparser import BodyRefused, StrictJsonParser
-from config.databases import error_summary
 from config.dberrors import classify
 from config.schema import MIGRATE_RETRY_AFTER
-from config.schemas import Detail, ValidationDetail
 
 logger = logging.getLogger(__name__)
 

@@ -8,6 +8,8 @@ import json
 
 from ninja.parser import Parser
 
+from common.text import unstorable
+
 JSON_TYPES = ("application/json",)
 
 
@@ -19,17 +21,6 @@ class BodyRefused(Exception):
         self.status = status
         self.field = field
         super().__init__(message)
-
-
-def unstorable(text: str) -> bool:
-    """NUL (PostgreSQL refuses it in text) or a lone surrogate (not encodable as UTF-8)."""
-    if "\x00" in text:
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def _check(value, where: str) -> None:

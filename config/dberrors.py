@@ -8,13 +8,15 @@ constraint, 422 for a value out of range or too long), anything else is the serv
 a missing table, a bug in the SQL).
 
 PostgreSQL, CockroachDB and Snowflake name the error with an SQLSTATE on the driver's
-exception (psycopg2 `.pgcode`, psycopg 3 and snowflake-connector `.sqlstate`), which
-Django's wrapper carries as `__cause__`; SQLite has none, so its message decides.
+exception, which Django's wrapper carries as `__cause__`; the first one along the chain
+(common.sqlstate.first) decides. SQLite has none, so its message decides.
 """
 
 from dataclasses import dataclass
 
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
+
+from common import sqlstate
 
 RETRY_AFTER = 2  # seconds; transient errors here clear in well under that
 
@@ -44,24 +46,9 @@ class Classified:
     retry_after: int | None
 
 
-def sqlstate(exc: BaseException | None) -> str | None:
-    """The first SQLSTATE along the exception's __cause__/__context__ chain, if any."""
-    pending, seen = [exc], set()
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        code = getattr(current, "pgcode", None) or getattr(current, "sqlstate", None)
-        if isinstance(code, str) and len(code) == 5:
-            return code
-        pending += [current.__cause__, current.__context__]
-    return None
-
-
 def kind(exc: BaseException) -> str:
     """"retry", "conflict", "invalid" or "server" for a database error."""
-    code = sqlstate(exc)
+    code = sqlstate.first(exc)
     if code is not None:
         if code in TRANSIENT_CODES or code[:2] in TRANSIENT_CLASSES:
             return "retry"

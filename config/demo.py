@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.admin.utils import NestedObjects
 from django.db import connections, transaction
 
-from config.databases import CASSANDRA_ENGINE, alias_for
+from common.databases import alias_for, is_cassandra
 from config.models import DemoRow, DemoSeed
 
 
@@ -85,7 +85,7 @@ def remove(app_label: str, module, seed: DemoSeed) -> tuple[int, int]:
     rows = list(seed.rows.order_by("id"))
     remover: Callable = getattr(module, "remove", None) or (lambda rows: remove_sql(app_label, rows))
     alias = alias_for(app_label, settings.DATABASES)
-    relational = connections[alias].settings_dict["ENGINE"] != CASSANDRA_ENGINE
+    relational = not is_cassandra(connections[alias].settings_dict)
     with transaction.atomic(using=alias) if relational else nullcontext():
         removed, kept = remover(rows)
     DemoRow.objects.filter(pk__in=[r.pk for r in removed if r.pk]).delete()

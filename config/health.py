@@ -4,13 +4,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 
-from config.databases import CASSANDRA_ENGINE, describe, error_summary
+from common.databases import describe, error_summary, is_cassandra
 from config.schema import migrate_command, unapplied
 
 
 def _ping(alias):
     connection = connections[alias]
-    if connection.settings_dict["ENGINE"] == CASSANDRA_ENGINE:
+    if is_cassandra(connection.settings_dict):
         cassandra = connection.connection
         cassandra.session.execute("SELECT release_version FROM system.local", timeout=5)
         keyspace = connection.settings_dict["NAME"]

@@ -6,8 +6,8 @@ from django.db import DatabaseError
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 
-from config.apiparser import unstorable
-from config.databases import APPS, error_summary
+from common.databases import APPS, error_summary
+from common.text import unstorable
 from config.dberrors import classify
 from config.schema import MIGRATE_RETRY_AFTER, first_behind
 

@@ -1,18 +1,12 @@
-"""Send each app to its own alias when it has one (see config.databases)."""
+"""Send each app to its own alias when it has one (see common.databases.alias_for)."""
 
 from django.conf import settings
 
-from config.databases import APPS, CASSANDRA_ENGINE
-
-# alias -> app label: `manage.py move_app` (moving/) creates that app's tables on that
-# alias too, while it migrates its target.
-MIGRATE_ALSO: dict[str, str] = {}
+from common.databases import MIGRATE_ALSO, alias_for, is_cassandra
 
 
 def _alias(app_label):
-    if app_label in APPS and app_label in settings.DATABASES:
-        return app_label
-    return "default"
+    return alias_for(app_label, settings.DATABASES)
 
 
 class AppDatabaseRouter:
@@ -33,6 +27,7 @@ class AppDatabaseRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         # A Cassandra alias gets its tables from sync_cassandra; SQL migrations never run there.
-        if settings.DATABASES.get(db, {}).get("ENGINE") == CASSANDRA_ENGINE:
+        if is_cassandra(settings.DATABASES.get(db, {})):
             return False
+        # MIGRATE_ALSO: manage.py move_app creates an app's tables on its target alias too.
         return db == _alias(app_label) or MIGRATE_ALSO.get(db) == app_label

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import DatabaseError, connections, router
 from django.db.migrations.executor import MigrationExecutor
 
-from config.databases import CASSANDRA_ENGINE
+from common.databases import is_cassandra
 
 # Retry-After of a 503 for a database behind its migrations: it answers once someone migrates.
 MIGRATE_RETRY_AFTER = 60
@@ -17,7 +17,7 @@ def unapplied(alias: str, app_label: str | None = None) -> list[str]:
     not applied there, in the order `migrate` would apply them. Empty for Cassandra, whose
     tables come from sync_cassandra."""
     connection = connections[alias]
-    if connection.settings_dict["ENGINE"] == CASSANDRA_ENGINE:
+    if is_cassandra(connection.settings_dict):
         return []
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
@@ -56,7 +56,7 @@ def behind(alias: str, app_label: str | None = None) -> str | None:
 
 def first_behind(app_labels=None) -> str | None:
     """The first alias (serving one of `app_labels`, or any) that is behind, as `behind` says it."""
-    from config.databases import alias_for
+    from common.databases import alias_for
 
     aliases = {alias_for(label, settings.DATABASES): label for label in (app_labels or ())} or {
         alias: None for alias in settings.DATABASES

@@ -5,8 +5,9 @@ from datetime import timedelta
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from common.databases import uses_cassandra
 from config import env
-from config.databases import build_databases, uses_cassandra
+from config.databases import build_databases
 
 BASE_DIR = env.BASE_DIR
 

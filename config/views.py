@@ -7,7 +7,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from config.databases import alias_for, describe
+from common.databases import alias_for, describe
 from config.health import check_all, check_cache
 from config.health_page import sections
 

@@ -1,6 +1,6 @@
 """The two ends of a move: an alias the settings already have, or one made from a URL.
 
-A URL goes through the same parser as `<APP>_DATABASE_URL` (config.databases.parse_url),
+A URL goes through the same parser as `<APP>_DATABASE_URL` (common.databases.parse_url),
 so it is accepted exactly when the app would accept it as its variable. A URL that names
 the database an alias already serves reuses that alias (and its connection).
 """
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
-from config.databases import (
+from common.databases import (
     APPS,
     CASSANDRA_APPS,
     CASSANDRA_ENGINE,

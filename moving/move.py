@@ -17,8 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import DatabaseError, transaction
 
-from config import routers
-from config.databases import error_summary
+from common.databases import MIGRATE_ALSO, error_summary
 from moving import endpoints, parties, rows, tables, writers
 from moving.endpoints import EndpointError
 
@@ -99,12 +98,12 @@ class Move:
         if self.target.cassandra:
             parties.sync_cassandra(self.target.alias)
             return
-        routers.MIGRATE_ALSO[self.target.alias] = self.app
+        MIGRATE_ALSO[self.target.alias] = self.app
         try:
             call_command("migrate", self.app, database=self.target.alias, interactive=False,
                          verbosity=0, stdout=io.StringIO())
         finally:
-            routers.MIGRATE_ALSO.pop(self.target.alias, None)
+            MIGRATE_ALSO.pop(self.target.alias, None)
 
     # --- copying ----------------------------------------------------------------------
 

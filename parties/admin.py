@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.db import router
 
-from config.databases import CASSANDRA_ENGINE
+from common.databases import is_cassandra
 from parties.models import Party
 
 
@@ -16,5 +16,5 @@ class PartyAdmin(admin.ModelAdmin):
 
 # On Cassandra the SQL table does not exist; the admin cannot page through a
 # partitioned table without ALLOW FILTERING, so parties are managed from their pages.
-if settings.DATABASES[router.db_for_write(Party)]["ENGINE"] != CASSANDRA_ENGINE:
+if not is_cassandra(settings.DATABASES[router.db_for_write(Party)]):
     admin.site.register(Party, PartyAdmin)

@@ -4,20 +4,19 @@ import datetime
 import uuid
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
-from django.http import Http404
 from ninja import Path, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import Field, field_validator
 
-from config.schemas import NOT_BLANK, Detail, IsoDate, StrictIn, strict_choice, strict_int
-from parties.forms import clean_city
+from common.schemas import IsoDate, StrictIn, strict_choice, strict_int
+from common.text import NOT_BLANK, refuse_nul
+from parties import services
 from parties.models import CITY_MAX_LENGTH, NAME_MAX_LENGTH
-from parties.store import MAX_PEOPLE, InvalidChange, PartyNotFound, get_store, parse_id
+from parties.services import city_name
+from parties.store import MAX_PEOPLE, get_store, parse_id
 
 router = Router(tags=["parties"])
 
-# What clean_city accepts, so the schema says it: no "/", "%", NUL or control
+# What parties.services.city_name accepts, so the schema says it: no "/", "%", NUL or control
 # characters, and something besides spaces.
 CITY_TEXT = r"[^/%\x00-\x1f\x7f-\x9f]"
 City = Annotated[str, Path(
@@ -44,9 +43,7 @@ class PartyIn(StrictIn):
     def name_is_not_blank(cls, value):
         if not value.strip():
             raise ValueError("name cannot be blank")
-        if "\x00" in value:
-            raise ValueError("name cannot contain NUL characters")
-        return value.strip()
+        return refuse_nul(value).strip()
 
 
 class PeopleIn(StrictIn):
@@ -60,67 +57,37 @@ class PeopleOut(Schema):
     detail: str = Field("", description="Why it was not applied, when it was not")
 
 
-def _city(city: str) -> str:
-    if len(city) > CITY_MAX_LENGTH:
-        raise HttpError(400, f"city is longer than {CITY_MAX_LENGTH} characters.")
-    try:
-        return clean_city(city)
-    except ValidationError as exc:
-        raise HttpError(400, " ".join(exc.messages)) from None
-
-
-def _id(party_id: str) -> uuid.UUID:
-    try:
-        return parse_id(party_id)
-    except PartyNotFound as exc:
-        raise Http404(str(exc)) from None
-
-
 @router.get("/{city}/", response=list[PartyOut], summary="A city's parties, newest date first")
 def list_parties(request, city: City):
-    return get_store().in_city(_city(city))
+    return get_store().in_city(city_name(raw=city))
 
 
-@router.post("/{city}/", response={201: PartyOut, 400: Detail}, summary="Create a party in a city")
+@router.post("/{city}/", response={201: PartyOut}, summary="Create a party in a city")
 def create_party(request, city: City, payload: PartyIn):
-    return Status(201, get_store().create(city=_city(city), **payload.dict()))
+    return Status(201, get_store().create(city=city_name(raw=city), **payload.dict()))
 
 
-@router.get("/{city}/{party_id}/", response={200: PartyOut, 404: Detail}, summary="One party")
+@router.get("/{city}/{party_id}/", response=PartyOut, summary="One party")
 def get_party(request, city: City, party_id: str):
-    try:
-        return get_store().get(city, _id(party_id))
-    except PartyNotFound as exc:
-        raise Http404(str(exc)) from None
+    return get_store().get(city, parse_id(party_id))
 
 
-@router.delete("/{city}/{party_id}/", response={204: None, 404: Detail}, summary="Delete a party")
+@router.delete("/{city}/{party_id}/", response={204: None}, summary="Delete a party")
 def delete_party(request, city: City, party_id: str):
-    try:
-        get_store().delete(city, _id(party_id))
-    except PartyNotFound as exc:
-        raise Http404(str(exc)) from None
+    get_store().delete(city, parse_id(party_id))
     return Status(204, None)
 
 
 @router.post(
     "/{city}/{party_id}/people/",
-    response={200: PeopleOut, 409: PeopleOut, 400: Detail, 404: Detail},
+    response={200: PeopleOut, 409: PeopleOut},
     summary="Count me in (+1) or out (-1), only if the count is still `prev`",
     description="Compare-and-set: 200 when applied; 409 with the current count when it changed first, "
                 "or with the reason when the count would leave 0..2147483647.",
 )
 def change_people(request, city: City, party_id: str, payload: PeopleIn):
-    try:
-        change = get_store().change_people(city, _id(party_id), prev=payload.prev, delta=payload.delta)
-    except PartyNotFound as exc:
-        raise Http404(str(exc)) from None
-    except InvalidChange as exc:
-        # prev and delta are each valid; together they would leave the allowed range, which
-        # is a conflict with the count, as a lost compare-and-set is.
-        current = get_store().get(city, _id(party_id)).people
-        return Status(409, {"applied": False, "people": current, "detail": str(exc)})
+    change = services.change_people(city=city, party_id=party_id, prev=payload.prev, delta=payload.delta)
     if change.applied:
         return Status(200, change)
-    detail = f"The count is {change.people}, not {payload.prev}: someone changed it first."
+    detail = change.refused or f"The count is {change.people}, not {payload.prev}: someone changed it first."
     return Status(409, {"applied": False, "people": change.people, "detail": detail})

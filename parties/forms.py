@@ -1,28 +1,17 @@
-import unicodedata
-
 from django import forms
 
+from common.errors import Invalid
 from parties.models import CITY_MAX_LENGTH, NAME_MAX_LENGTH
+from parties.services import city_name
 from parties.store import MAX_PEOPLE
-
-# /parties/new/ is the form, so a city called "new" could never be browsed.
-RESERVED_CITIES = {"new"}
 
 
 def clean_city(value: str) -> str:
-    city = " ".join(value.split())
-    if not city:
-        raise forms.ValidationError("Name a city.")
-    if "/" in city:
-        raise forms.ValidationError("A city name cannot contain “/”.")
-    if "\x00" in city:
-        raise forms.ValidationError("A city name cannot contain NUL characters.")
-    if "%" in city or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in city):
-        # Django keeps undecodable bytes of a path percent-encoded (%FF%FE); a city is a name.
-        raise forms.ValidationError("A city name is words, not control characters or percent-escapes.")
-    if city in RESERVED_CITIES:
-        raise forms.ValidationError(f"“{city}” is reserved for the new-party form; name another city.")
-    return city
+    # The rules are the domain's (parties.services), shared with the API; a form shows them.
+    try:
+        return city_name(raw=value)
+    except Invalid as exc:
+        raise forms.ValidationError(str(exc)) from None
 
 
 class CityForm(forms.Form):

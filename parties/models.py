@@ -10,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from config.databases import uses_cassandra
+from common.databases import uses_cassandra
 
 CITY_MAX_LENGTH = 100
 NAME_MAX_LENGTH = 200

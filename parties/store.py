@@ -12,18 +12,20 @@ from typing import Protocol
 
 from django.db import connections, router
 
-from config.databases import CASSANDRA_ENGINE
+from common.databases import is_cassandra
+from common.errors import Invalid, NotFound
+from common.text import has_nul
 from parties.models import Party
 
 # Cassandra's int is 32-bit; the same ceiling on SQL keeps both stores alike.
 MAX_PEOPLE = 2**31 - 1
 
 
-class PartyNotFound(LookupError):
+class PartyNotFound(NotFound):
     """No party with this id in this city."""
 
 
-class InvalidChange(ValueError):
+class InvalidChange(Invalid):
     """A people change that can never apply (its message is the reason)."""
 
 
@@ -43,6 +45,7 @@ class Change:
 
     applied: bool
     people: int
+    refused: str = ""  # why a change that could never apply was not (parties.services)
 
 
 class PartyStore(Protocol):
@@ -72,13 +75,13 @@ class PartyStore(Protocol):
 def new_count(prev: int, delta: int) -> int:
     """The count `delta` turns `prev` into, or InvalidChange saying why it never could."""
     if delta not in (1, -1):
-        raise InvalidChange(f"delta must be +1 or -1, not {delta}.")
+        raise InvalidChange(f"delta must be +1 or -1, not {delta}.", field="delta")
     if prev < 0:
-        raise InvalidChange(f"prev must be 0 or more, not {prev}.")
+        raise InvalidChange(f"prev must be 0 or more, not {prev}.", field="prev")
     if prev + delta < 0:
-        raise InvalidChange("The count cannot go below 0.")
+        raise InvalidChange("The count cannot go below 0.", field="delta")
     if prev + delta > MAX_PEOPLE:
-        raise InvalidChange(f"The count cannot go above {MAX_PEOPLE}.")
+        raise InvalidChange(f"The count cannot go above {MAX_PEOPLE}.", field="delta")
     return prev + delta
 
 
@@ -107,7 +110,7 @@ class SqlStore:
         parties = Party.objects.using(self.alias)
         # No stored city holds NUL (forms and the API refuse it), and PostgreSQL refuses
         # NUL even in a WHERE clause: such a city, from a URL, simply has no parties.
-        return parties.none() if "\x00" in city else parties.filter(city=city)
+        return parties.none() if has_nul(city) else parties.filter(city=city)
 
     def in_city(self, city):
         return [_record(p) for p in self._in(city).order_by("-date", "name", "id")]
@@ -157,7 +160,7 @@ def _record(party) -> PartyRecord:
 
 def get_store() -> PartyStore:
     alias = router.db_for_write(Party)
-    if connections[alias].settings_dict["ENGINE"] == CASSANDRA_ENGINE:
+    if is_cassandra(connections[alias].settings_dict):
         from parties.cassandra_store import CassandraStore
 
         return CassandraStore(alias)

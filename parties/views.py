@@ -3,13 +3,14 @@
 from dataclasses import replace
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access.throttles import throttled_page
+from common.pages import refusals_as_pages
+from parties import services
 from parties.forms import CityForm, PartyForm, PeopleForm
-from parties.store import InvalidChange, PartyNotFound, get_store, parse_id
+from parties.store import get_store, parse_id
 
 
 @require_GET
@@ -40,31 +41,27 @@ def new(request):
     return render(request, "parties/new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _party_or_404(city, party_id):
-    try:
-        return get_store().get(city, parse_id(party_id))
-    except PartyNotFound as exc:
-        raise Http404(str(exc)) from None
+def _party(city, party_id):
+    return get_store().get(city, parse_id(party_id))
 
 
 @require_GET
+@refusals_as_pages
 def detail(request, city, party_id):
-    return render(request, "parties/detail.html", {"party": _party_or_404(city, party_id)})
+    return render(request, "parties/detail.html", {"party": _party(city, party_id)})
 
 
 @require_POST
 @throttled_page
+@refusals_as_pages
 def people(request, city, party_id):
-    party = _party_or_404(city, party_id)
+    party = _party(city, party_id)
     form = PeopleForm(request.POST)
     if not form.is_valid():
         return _detail(request, party, error=form.reason(), status=400)
-    try:
-        change = get_store().change_people(city, party.id, **form.cleaned_data)
-    except PartyNotFound as exc:
-        raise Http404(str(exc)) from None
-    except InvalidChange as exc:
-        return _detail(request, party, error=str(exc), status=400)
+    change = services.change_people(city=city, party_id=party.id, **form.cleaned_data)
+    if change.refused:
+        return _detail(request, party, error=change.refused, status=400)
     if change.applied:
         return redirect("parties:detail", city=city, party_id=party.id)
     conflict = (
@@ -82,13 +79,11 @@ def _detail(request, party, *, status, people=None, **context):
 
 @require_http_methods(["GET", "POST"])
 @throttled_page
+@refusals_as_pages
 def delete(request, city, party_id):
-    party = _party_or_404(city, party_id)
+    party = _party(city, party_id)
     if request.method == "POST":
-        try:
-            get_store().delete(city, party.id)
-        except PartyNotFound as exc:
-            raise Http404(str(exc)) from None
+        get_store().delete(city, party.id)
         messages.success(request, f"{party.name} was deleted.")
         return redirect("parties:city", city=city)
     return render(request, "parties/delete.html", {"party": party})

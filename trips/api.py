@@ -1,10 +1,10 @@
 from datetime import datetime
 
-from django.http import Http404
 from django.urls import reverse
 from ninja import Path, Query, Router, Schema
 
-from config.schemas import NO_NUL
+from common.errors import NotFound
+from common.text import NO_NUL
 from trips import selectors
 
 router = Router(tags=["trips"])
@@ -52,7 +52,7 @@ def trips_from(request, station_slug: str = StationSlug, limit: int = Query(10, 
     station = selectors.find_station(station_slug)
     if station is None:
         hints = ", ".join(s.slug for s in selectors.close_matches(station_slug, 3))
-        raise Http404(f"No station {station_slug!r}." + (f" Close matches: {hints}." if hints else ""))
+        raise NotFound(f"No station {station_slug!r}." + (f" Close matches: {hints}." if hints else ""))
     trips = [
         {"trip_id": t.trip_id, "start_station": t.start_station_name, "end_station": t.end_station_name,
          "starttime": t.starttime, "stoptime": t.stoptime, "tripduration": t.tripduration,

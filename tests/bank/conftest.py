@@ -2,14 +2,8 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 
 from bank.models import Account, Customer, Product
-from bank.retry import bank_alias
-
-
-def bank_vendor() -> str:
-    return connections[bank_alias()].vendor
 
 
 @pytest.fixture

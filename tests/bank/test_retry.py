@@ -10,7 +10,7 @@ from django.db import DatabaseError, IntegrityError, OperationalError, connectio
 
 from bank import retry, services
 from bank.models import Account, Transfer
-from tests.bank.conftest import bank_vendor
+from tests.support.bank import bank_vendor
 from tests.support.threads import run_in_threads
 
 # Not nested in a test transaction: the helper only retries the transaction it owns.

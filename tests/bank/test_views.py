@@ -14,7 +14,7 @@ from tests.support.threads import run_in_threads
 
 
 @pytest.mark.django_db(databases="__all__")
-def test_the_bank_page_shows_counts_endpoints_and_curl_examples_to_staff(client, accounts):
+def test_the_bank_page_shows_counts_the_api_docs_and_curl_examples_to_staff(client, accounts):
     client.force_login(User.objects.create_superuser("staff", "s@example.com", "pw"))
     response = client.get(reverse("bank:index"))
 
@@ -22,6 +22,7 @@ def test_the_bank_page_shows_counts_endpoints_and_curl_examples_to_staff(client,
     assert response.status_code == 200
     assert "200.00" in page  # the money in the two accounts
     assert "/api/bank/transfer/" in page and "curl -s http://testserver/api/bank/customer/" in page
+    assert f'href="{reverse("api:openapi-view")}"' in page  # every route is there, not copied here
 
 
 @pytest.mark.django_db(databases="__all__")

@@ -3,7 +3,9 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.databases import BASE_DIR, build_databases, mask_url, parse_url
+from common.databases import mask_url, parse_url
+from config.databases import build_databases
+from config.env import BASE_DIR
 
 
 def parse(url, variable="TRIPS_DATABASE_URL", allow_cassandra=False):

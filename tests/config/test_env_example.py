@@ -1,6 +1,6 @@
 import re
 
-from config.databases import APPS
+from common.databases import APPS
 from tests.support.manage import ROOT
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
-from config.databases import alias_for, describe
+from common.databases import alias_for, describe
 from config.health_page import sections
 from tests.support.manage import clean_environment, manage
 

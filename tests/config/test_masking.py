@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from config.databases import build_databases, error_summary, mask_url
+from common.databases import error_summary, mask_url
+from config.databases import build_databases
 from tests.support.access import make_user, session_client
 from tests.support.manage import clean_environment, manage
 

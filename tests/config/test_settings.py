@@ -78,7 +78,7 @@ def test_the_dotenv_file_is_read_from_the_project_root_and_real_variables_win(tm
     project = tmp_path / "project"
     shutil.copytree(ROOT / "config", project / "config", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "manage.py", project)
-    for app in ("access", "counter", "trips", "bank", "parties", "catalog", "templates", "static"):
+    for app in ("common", "access", "counter", "trips", "bank", "parties", "catalog", "templates", "static"):
         (project / app).symlink_to(ROOT / app)
     (project / ".env").write_text(f"DJANGO_DEBUG=true\nCOUNTER_DATABASE_URL=sqlite:///{tmp_path}/dotenv.db\n")
     code = "from django.conf import settings; print(settings.DATABASES['counter']['NAME'], settings.DEBUG)"

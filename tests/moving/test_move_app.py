@@ -24,7 +24,7 @@ from tests.support.moving import (
     snapshot,
     sqlite_url,
 )
-from tests.trips.conftest import JC_DECEMBER
+from tests.support.trip_files import JC_DECEMBER
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 

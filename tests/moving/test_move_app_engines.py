@@ -14,12 +14,12 @@ import pytest
 from django.conf import settings
 from django.db import router
 
-from config.databases import CASSANDRA_ENGINE
+from common.databases import is_cassandra
 from parties.models import Party
 from parties.store import SqlStore, get_store
 from tests.support.manage import clean_environment, manage
 from tests.support.moving import alias_for_url, move, snapshot, sqlite_url
-from tests.trips.conftest import JC_DECEMBER
+from tests.support.trip_files import JC_DECEMBER
 from trips.models import Trip
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
@@ -36,7 +36,7 @@ def source_database(tmp_path, app, *commands):
 
 
 def on_cassandra() -> bool:
-    return settings.DATABASES[router.db_for_write(Party)]["ENGINE"] == CASSANDRA_ENGINE
+    return is_cassandra(settings.DATABASES[router.db_for_write(Party)])
 
 
 @pytest.mark.cassandra

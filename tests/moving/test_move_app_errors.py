@@ -13,7 +13,7 @@ from django.db import DatabaseError, connections
 from moving.move import Move
 from tests.support.manage import clean_environment, manage
 from tests.support.moving import current_alias, move, scratch_postgres, snapshot, sqlite_url
-from tests.trips.conftest import JC_DECEMBER
+from tests.support.trip_files import JC_DECEMBER
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 

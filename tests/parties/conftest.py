@@ -2,26 +2,8 @@ import datetime
 import uuid
 
 import pytest
-from django.conf import settings
-from django.db import router
 
-from config.databases import CASSANDRA_ENGINE
-from parties.models import Party
 from parties.store import get_store
-
-
-def parties_on_cassandra() -> bool:
-    return settings.DATABASES[router.db_for_write(Party)]["ENGINE"] == CASSANDRA_ENGINE
-
-
-ON_CASSANDRA = parties_on_cassandra()
-
-needs_cassandra = pytest.mark.skipif(
-    not ON_CASSANDRA,
-    reason="parties is not on Cassandra: run with --emulated-cassandra, or set "
-    "PARTIES_DATABASE_URL=cassandra://... or astra://... to use a real cluster",
-)
-needs_sql = pytest.mark.skipif(ON_CASSANDRA, reason="parties is on Cassandra here; this is the SQL store")
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.db import connections
 
-from tests.parties.conftest import needs_cassandra
 from tests.support.cassandra import emulator
+from tests.support.parties import needs_cassandra
 
 pytestmark = [pytest.mark.django_db(databases="__all__"), pytest.mark.cassandra, needs_cassandra]
 

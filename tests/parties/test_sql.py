@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from parties.models import Party
-from tests.parties.conftest import needs_sql
+from tests.support.parties import needs_sql
 
 pytestmark = [pytest.mark.django_db(databases="__all__"), needs_sql]
 

@@ -1,4 +1,4 @@
-"""The store's behaviour, the same on SQL and on Cassandra (see conftest.ON_CASSANDRA)."""
+"""The store's behaviour, the same on SQL and on Cassandra (see tests/support/parties.py)."""
 
 import datetime
 import uuid

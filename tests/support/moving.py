@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 
-from config.databases import parse_url
+from common.databases import parse_url
 from moving.tables import models_of
 
 # A PostgreSQL server to move through when the run's own databases are not on one.

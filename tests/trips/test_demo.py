@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from tests.trips.conftest import CLASSIC_HEADER, GRAHAM, classic_line, load, write
+from tests.support.trip_files import CLASSIC_HEADER, GRAHAM, classic_line, load, write
 from trips.demo import DEMO_NAME, generate
 from trips.models import LoadedFile, Station, Trip
 

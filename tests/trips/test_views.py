@@ -87,7 +87,7 @@ def test_the_admin_lists_trips_read_only(client, demo):
 def test_a_cached_station_page_shows_a_new_load_within_a_cache_check(client, demo, settings, tmp_path):
     import time
 
-    from tests.trips.conftest import CLASSIC_HEADER, GRAHAM, classic_line, load, write
+    from tests.support.trip_files import CLASSIC_HEADER, GRAHAM, classic_line, load, write
 
     settings.TRIPS_PAGE_CACHE_SECONDS = 0.05
     before = client.get("/trips/from/graham-conselyea/").content.decode()

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from config.databases import alias_for, describe
+from common.databases import alias_for, describe
 from config.health import check_alias
 from config.views import TUTORIALS
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from config.databases import CASSANDRA_ENGINE
+from common.databases import is_cassandra
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, verbosity=1, **options):
         for alias, settings_dict in settings.DATABASES.items():
-            cassandra = settings_dict["ENGINE"] == CASSANDRA_ENGINE
+            cassandra = is_cassandra(settings_dict)
             command = "sync_cassandra" if cassandra else "migrate"
             if verbosity >= 1:
                 self.stdout.write(self.style.MIGRATE_HEADING(f"{alias}: {command} --database {alias}"))

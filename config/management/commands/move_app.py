@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from config.databases import APPS
+from common.databases import APPS
 from moving.endpoints import EndpointError, env_line
 from moving.move import Move, MoveError
 

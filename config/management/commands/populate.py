@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections, transaction
 
+from common.databases import APPS, alias_for, error_summary, is_cassandra
 from config import demo
-from config.databases import APPS, CASSANDRA_ENGINE, alias_for, error_summary
 from config.schema import behind
 
 # Seeding order: apps whose demo data others might read come first.
@@ -91,7 +91,7 @@ class Command(BaseCommand):
         """Run `work` on the app's alias (one transaction if `atomic`: a failure half-way
         leaves that app as it was); a database error is a CommandError naming the alias."""
         alias = alias_for(label, settings.DATABASES)
-        relational = connections[alias].settings_dict["ENGINE"] != CASSANDRA_ENGINE
+        relational = not is_cassandra(connections[alias].settings_dict)
         try:
             with transaction.atomic(using=alias) if atomic and relational else nullcontext():
                 return work()

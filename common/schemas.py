@@ -48,17 +48,6 @@ IsoDate = Annotated[
 ]
 
 
-# The OpenAPI patterns of text fields, so generated clients (and schemathesis) know that
-# NUL is refused and that blank means missing.
-# Blank is what Python's str.strip() removes (str.isspace), listed char by char: `\s` means
-# other sets in JavaScript (no U+0085, adds U+FEFF), in pydantic's Rust regex and in Python,
-# so a client would see "\u0085" as text while the server saw blank.
-WHITESPACE = (r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029"
-              r"\u202f\u205f\u3000")
-NO_NUL = r"^[^\x00]*$"
-NOT_BLANK = rf"^[^\x00]*[^\x00{WHITESPACE}][^\x00]*$"
-
-
 def _number_not_text(value):
     # JSON Schema counts 3.0 as an integer, so it is one here too; "3" and true are not.
     if isinstance(value, str | bool):

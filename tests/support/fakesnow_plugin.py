@@ -1,4 +1,4 @@
-"""pytest plugin loaded before Django's settings (see `addopts` in pyproject.toml).
+"""The fakesnow pytest plugin, loaded before Django's settings (see `addopts` in pyproject.toml).
 
 - Gives the test run the environment a developer would: DEBUG on, a throwaway secret key.
 - `--fakesnow trips,catalog` starts a fresh fakesnow server for this run and points those
@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from config.databases import APPS
+from common.databases import APPS
 
 # Statements django-snowflake sends that fakesnow (DuckDB underneath) cannot run and that
 # change nothing a test can observe. Matched case-insensitively from the start of the

@@ -3,7 +3,7 @@
 import re
 import sys
 
-from config.schemas import NOT_BLANK, WHITESPACE
+from common.text import NOT_BLANK, WHITESPACE
 
 
 def test_the_whitespace_class_is_exactly_what_str_strip_removes():

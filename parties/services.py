@@ -1,0 +1,46 @@
+"""What the party pages and the API both do beyond fetch-and-render: the rules of a city
+name and the people compare-and-set. Keyword-only; refusals are common.errors."""
+
+import unicodedata
+
+from common.errors import Invalid
+from common.text import has_nul
+from parties.models import CITY_MAX_LENGTH
+from parties.store import Change, InvalidChange, get_store, parse_id
+
+# /parties/new/ is the form, so a city called "new" could never be browsed.
+RESERVED_CITIES = {"new"}
+
+
+def city_name(*, raw: str) -> str:
+    """`raw` with its spaces collapsed, or Invalid(field="city") saying why it is no city."""
+    city = " ".join(raw.split())
+    if len(city) > CITY_MAX_LENGTH:
+        raise Invalid(f"A city name has at most {CITY_MAX_LENGTH} characters.", field="city")
+    if not city:
+        raise Invalid("Name a city.", field="city")
+    if "/" in city:
+        raise Invalid("A city name cannot contain “/”.", field="city")
+    if has_nul(city):
+        raise Invalid("A city name cannot contain NUL characters.", field="city")
+    if "%" in city or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in city):
+        # Django keeps undecodable bytes of a path percent-encoded (%FF%FE); a city is a name.
+        raise Invalid("A city name is words, not control characters or percent-escapes.", field="city")
+    if city in RESERVED_CITIES:
+        raise Invalid(f"“{city}” is reserved for the new-party form; name another city.", field="city")
+    return city
+
+
+def change_people(*, city: str, party_id, prev: int, delta: int) -> Change:
+    """Count someone in (+1) or out (-1) only while the count is still `prev`.
+
+    Not applied when someone changed it first, and not applied either (with `refused`
+    saying why) when `prev` and `delta` would leave 0..MAX_PEOPLE: each is valid alone,
+    together they conflict with the count, as a lost compare-and-set does. A party that
+    does not exist is PartyNotFound.
+    """
+    store, party_id = get_store(), parse_id(party_id)
+    try:
+        return store.change_people(city, party_id, prev=prev, delta=delta)
+    except InvalidChange as exc:
+        return Change(applied=False, people=store.get(city, party_id).people, refused=str(exc))
