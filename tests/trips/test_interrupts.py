@@ -18,7 +18,8 @@ from django.core.management import call_command
 from tests.support import trips_signals as child
 from tests.support.manage import manage
 from tests.trips.conftest import CLASSIC_HEADER, classic_line, load, vendor, write
-from trips import interrupts, stations
+from trips import stations
+from trips.load import interrupts
 from trips.models import LoadedFile, Trip
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.trips.conftest import CLASSIC_HEADER, MODERN_HEADER
-from trips.formats import BadRow, Layout, NotATripFile, utc_text
+from trips.load.rules import BadRow, Layout, NotATripFile, utc_text
 
 
 def classic(**changes):

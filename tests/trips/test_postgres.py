@@ -1,7 +1,7 @@
-"""PostgreSQL's loader: ranges of a file COPied at once into slices attached to trip.
+"""PostgreSQL's loader: chunks of a file COPied at once into tables attached to trip.
 
 Runs against the real PostgreSQL of `make test-postgres`; elsewhere each test skips. The
-thresholds are lowered so that files of a few rows are cut into ranges as a big one is.
+thresholds are lowered so that files of a few rows are cut into chunks as a big one is.
 """
 
 import signal
@@ -14,7 +14,8 @@ from django.db.migrations.executor import MigrationExecutor
 from tests.support import trips_signals as child
 from tests.support.load_trips_at import DATABASE_WAIT
 from tests.trips.conftest import CLASSIC_HEADER, MODERN_HEADER, classic_line, load, modern_line, vendor, write
-from trips import demo, pgload
+from trips import demo
+from trips.load import postgres
 from trips.models import LoadedFile, Station, Trip
 
 pytestmark = [
@@ -27,8 +28,8 @@ pytestmark = [
 def on_postgresql(monkeypatch):
     if vendor() != "postgresql":
         pytest.skip("trip is partitioned only on PostgreSQL (make test-postgres)")
-    monkeypatch.setattr(pgload, "WORKERS", 3)
-    monkeypatch.setattr(pgload, "MIN_RANGE_BYTES", 400)
+    monkeypatch.setattr(postgres, "WORKERS", 3)
+    monkeypatch.setattr(postgres, "MIN_CHUNK_BYTES", 400)
 
 
 def sql(query, params=()):
@@ -37,7 +38,7 @@ def sql(query, params=()):
         return cursor.fetchall() if cursor.description else None
 
 
-def slices():
+def chunks():
     """The partitions of trip holding rows, the default one left out (earlier tests' flushes
     leave theirs empty)."""
     return sql("SELECT tableoid::regclass::text FROM trip WHERE tableoid <> 'trip_default'::regclass "
@@ -60,21 +61,21 @@ def numbered(n, **bad):
     return lines
 
 
-def test_a_big_plain_file_is_cut_into_ranges_that_keep_file_order_and_become_partitions(tmp_path):
+def test_a_big_plain_file_is_cut_into_chunks_that_keep_file_order_and_become_partitions(tmp_path):
     path = write(tmp_path / "big.csv", CLASSIC_HEADER, numbered(60))
 
     out, err = load(path)
 
     assert "loaded 60 trips, skipped 0 bad rows" in out and err == ""
-    assert len(slices()) == 3 and orphans() == []
+    assert len(chunks()) == 3 and orphans() == []
     assert durations() == list(range(600, 660))  # file order
     ledger = LoadedFile.objects.get()
     assert Trip.objects.filter(trip_id__gt=ledger.after_id, trip_id__lte=ledger.last_id).count() == 60
     assert sum(s.trips for s in Station.objects.all()) == 60
-    assert Station.objects.get(name="Station 0").hour_counts()[8] == 9  # 08:00 in New York
+    assert Station.objects.get(name="Station 0").per_hour()[8] == 9  # 08:00 in New York
 
 
-def test_rows_refused_in_any_range_are_reported_with_their_file_lines(tmp_path):
+def test_rows_refused_in_any_chunk_are_reported_with_their_file_lines(tmp_path):
     lines = numbered(60, line40=classic_line(-5), line55=classic_line(
         start="2018-12-01 09:00:00", stop="2018-12-01 08:00:00"))
     path = write(tmp_path / "refused.csv", CLASSIC_HEADER, lines)
@@ -88,7 +89,7 @@ def test_rows_refused_in_any_range_are_reported_with_their_file_lines(tmp_path):
     assert Trip.objects.count() == 58 and orphans() == []
 
 
-def test_a_row_no_copy_can_parse_in_one_range_reloads_the_file_carefully_leaving_no_table_behind(tmp_path):
+def test_a_row_no_copy_can_parse_in_one_chunk_reloads_the_file_carefully_leaving_no_table_behind(tmp_path):
     path = write(tmp_path / "unparseable.csv", CLASSIC_HEADER,
                  numbered(60, line50=classic_line(start="2018-12-32 08:00:00")))
 
@@ -98,10 +99,10 @@ def test_a_row_no_copy_can_parse_in_one_range_reloads_the_file_carefully_leaving
     assert "unparseable.csv:50: skipped: starttime '2018-12-32 08:00:00' is not a date and time" in err
     assert Trip.objects.count() == 59
     assert orphans() == []
-    assert len(slices()) == 1  # the careful path writes one slice
+    assert len(chunks()) == 1  # the careful path writes one chunk
 
 
-def test_a_2021_file_is_cut_into_ranges_too(tmp_path):
+def test_a_2021_file_is_cut_into_chunks_too(tmp_path):
     rides = [modern_line(ride=f"R{i}", start_name=f"Station {i % 3}") for i in range(45)]
     rides[29] = modern_line(ride="late", start="2021-07-05 01:00:00", stop="2021-07-05 00:00:00")
     path = write(tmp_path / "modern.csv", MODERN_HEADER, rides)
@@ -110,7 +111,7 @@ def test_a_2021_file_is_cut_into_ranges_too(tmp_path):
 
     assert "loaded 44 trips, skipped 1 bad rows" in out
     assert "modern.csv:31: skipped: ended_at is before started_at" in err
-    assert len(slices()) >= 2
+    assert len(chunks()) >= 2
     assert Trip.objects.filter(usertype="Subscriber", tripduration=2130).count() == 44
 
 
@@ -128,7 +129,7 @@ def test_rows_the_orm_adds_between_loads_land_in_the_default_partition_without_o
     assert len(set(ids)) == len(ids)
 
 
-def test_replace_takes_the_rows_out_of_the_old_slices_and_loads_new_ones(tmp_path):
+def test_replace_takes_the_rows_out_of_the_old_chunks_and_loads_new_ones(tmp_path):
     path = write(tmp_path / "again.csv", CLASSIC_HEADER, numbered(60))
     load(path)
 
@@ -159,7 +160,7 @@ def test_the_migration_partitions_trip_and_back_keeping_every_row(tmp_path):
     assert "loaded 3 trips" in out
 
 
-def test_a_slice_left_behind_by_a_failed_load_is_dropped_by_the_next_load(tmp_path):
+def test_a_chunk_table_left_behind_by_a_failed_load_is_dropped_by_the_next_load(tmp_path):
     sql("CREATE TABLE trip_p999999 (LIKE trip)")
     assert orphans() == [("trip_p999999",)]
 
@@ -170,7 +171,7 @@ def test_a_slice_left_behind_by_a_failed_load_is_dropped_by_the_next_load(tmp_pa
 
 
 # --- a real manage.py load_trips process, signalled or cut off at each step ----------------
-# It loads a real Citi Bike month (3.7 MB), cut into three ranges (tests/support/load_trips_at.py).
+# It loads a real Citi Bike month (3.7 MB), cut into three chunks (tests/support/load_trips_at.py).
 
 
 @pytest.fixture
@@ -191,7 +192,7 @@ def assert_loads_exactly_once(env):
     assert Trip.objects.count() == child.DECEMBER_TRIPS + child.JANUARY_TRIPS
     assert sorted(LoadedFile.objects.values_list("name", "rows_loaded")) == [
         (child.DECEMBER.name, child.DECEMBER_TRIPS), (child.JANUARY.name, child.JANUARY_TRIPS)]
-    assert len(slices()) == 6 and orphans() == []
+    assert len(chunks()) == 6 and orphans() == []
     return again
 
 
@@ -200,13 +201,13 @@ def backends(where):
 
 
 @pytest.mark.parametrize(("point", "signum"), [
-    ("copy", signal.SIGINT),  # every range streaming on its connection
-    ("index", signal.SIGTERM),  # ranges copied, their connections busy in the server
-    ("filled", signal.SIGINT),  # slices committed, not attached
+    ("copy", signal.SIGINT),  # every chunk streaming on its connection
+    ("index", signal.SIGTERM),  # chunks copied, their connections busy in the server
+    ("filled", signal.SIGINT),  # chunk tables committed, not attached
     ("attach", signal.SIGTERM),  # the loader's own connection busy attaching
-    ("ledger", signal.SIGINT),  # every slice attached, nothing committed
+    ("ledger", signal.SIGINT),  # every chunk table attached, nothing committed
 ])
-def test_a_signal_anywhere_in_a_multi_range_load_keeps_nothing_and_the_next_load_wedges_on_nothing(
+def test_a_signal_anywhere_in_a_multi_chunk_load_keeps_nothing_and_the_next_load_wedges_on_nothing(
         database, point, signum):
     process = child.start(point, child.DECEMBER, env=database)
     child.wait_until_at(process, point)
@@ -215,7 +216,7 @@ def test_a_signal_anywhere_in_a_multi_range_load_keeps_nothing_and_the_next_load
 
     assert stopped.status == 128 + signum
     assert stopped.err == f"interrupted; nothing from {child.DECEMBER.name} was kept\n"
-    assert Trip.objects.count() == 0 and orphans() == []  # it dropped its own slices
+    assert Trip.objects.count() == 0 and orphans() == []  # it dropped its own chunk tables
     again = assert_loads_exactly_once(database)
     assert "Dropped" not in again.out
 
@@ -239,7 +240,7 @@ def test_a_signal_while_waiting_for_another_loads_lock_stops_at_once(database):
     assert_loads_exactly_once(database)
 
 
-def test_after_kill_9_the_next_load_drops_the_slices_left_behind_and_says_so_in_one_line(database):
+def test_after_kill_9_the_next_load_drops_the_chunk_tables_left_behind_and_says_so_in_one_line(database):
     process = child.start("filled", child.DECEMBER, env=database)
     child.wait_until_at(process, "filled")
 
@@ -254,7 +255,7 @@ def test_after_kill_9_the_next_load_drops_the_slices_left_behind_and_says_so_in_
 
 @pytest.mark.parametrize(("point", "whose"), [
     ("attach", "mode = 'ShareRowExclusiveLock' AND granted"),  # the loader's own connection
-    ("index", "false"),  # one of the ranges' connections
+    ("index", "false"),  # one of the chunks' connections
 ])
 def test_a_connection_the_server_ends_fails_the_load_in_one_line_and_wedges_nothing(database, point, whose):
     process = child.start(point, child.DECEMBER, env=database)
