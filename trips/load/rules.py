@@ -334,8 +334,10 @@ def _hour_to_utc(hour: str, what) -> tuple[str, bool]:
         local = datetime.fromisoformat(hour.replace("T", " ") + ":00")
     except ValueError:
         return "", False
-    # fold=0: an hour that occurs twice (November) is read as its first occurrence.
-    utc = (local - local.replace(tzinfo=NEW_YORK).utcoffset()).strftime("%Y-%m-%d %H")
+    # A local time that occurs twice (November) or never (March) is read as standard time,
+    # UTC-5 (the smaller of its two offsets), as utc_sql() and PostgreSQL's COPY read it.
+    offset = min(local.replace(tzinfo=NEW_YORK, fold=fold).utcoffset() for fold in (0, 1))
+    utc = (local - offset).strftime("%Y-%m-%d %H")
     return utc, True
 
 
