@@ -4,8 +4,11 @@ Runs against the real PostgreSQL of `make test-postgres`; elsewhere each test sk
 thresholds are lowered so that files of a few rows are cut into chunks as a big one is.
 """
 
+import csv
 import signal
+import sqlite3
 import time
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connections, router
@@ -13,9 +16,10 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.support import trips_signals as child
 from tests.support.load_trips_at import DATABASE_WAIT
+from tests.support.manage import manage
 from tests.trips.conftest import CLASSIC_HEADER, MODERN_HEADER, classic_line, load, modern_line, vendor, write
 from trips import demo
-from trips.load import postgres
+from trips.load import pgcopy, postgres
 from trips.models import LoadedFile, Station, Trip
 
 pytestmark = [
@@ -168,6 +172,71 @@ def test_a_chunk_table_left_behind_by_a_failed_load_is_dropped_by_the_next_load(
 
     assert orphans() == []
     assert Trip.objects.count() == 3
+
+
+# --- the same real file through every path: the same rows, the same hour counts -----------
+
+FIELDS = [f.name for f in Trip._meta.fields if f.name != "trip_id"]
+
+
+def as_2021(path, target):
+    """A real classic file's rows in the 2021+ layout (ride_id, ..., member_casual)."""
+    kinds = {"Subscriber": "member", "Customer": "casual"}
+    with open(path, newline="") as f, open(target, "w", newline="") as out:
+        rows, writer = csv.reader(f), csv.writer(out)
+        next(rows)
+        writer.writerow(MODERN_HEADER.split(","))
+        for n, r in enumerate(rows):
+            writer.writerow([f"R{n}", "classic_bike", r[1], r[2], r[4], r[3], r[8], r[7], r[5], r[6], r[9],
+                             r[10], kinds.get(r[12], r[12])])
+    return target
+
+
+@pytest.fixture(params=["classic", "2021+"])
+def real_file(request, tmp_path):
+    if not child.DECEMBER.is_file():
+        pytest.skip(f"the shared Citi Bike files are not in {child.CITIBIKE} (see its PROVENANCE.md)")
+    return child.DECEMBER if request.param == "classic" else as_2021(child.DECEMBER, tmp_path / "JC-2021.csv")
+
+
+def loaded_here():
+    trips = list(Trip.objects.order_by("trip_id").values_list(*FIELDS))
+    return trips, sorted(Station.objects.values_list("name", "trips", "hours"))
+
+
+def loaded_on_sqlite(path, tmp_path):
+    """load_trips of `path` into a new SQLite file by a real manage.py (its parser process on)."""
+    db = tmp_path / "trips.sqlite3"
+    env = child.environment(TRIPS_DATABASE_URL=f"sqlite:///{db}")
+    assert manage("migrate", "trips", "--database", "trips", "-v0", env=env).returncode == 0
+    assert child.run(path, env=env).status == 0
+    with sqlite3.connect(db) as connection:
+        trips = connection.execute(f"SELECT {', '.join(FIELDS)} FROM trip ORDER BY trip_id").fetchall()  # noqa: S608
+        stations = sorted(connection.execute("SELECT name, trips, hours FROM trip_station").fetchall())
+    aware = [(d, *[datetime.fromisoformat(t).replace(tzinfo=UTC) for t in (s, e)], *rest)
+             for d, s, e, *rest in trips]
+    return aware, stations
+
+
+def test_the_fast_and_careful_paths_and_sqlite_load_a_real_file_into_the_same_rows_and_hour_counts(
+        real_file, tmp_path, monkeypatch):
+    load(real_file)
+    fast = loaded_here()
+    assert len(chunks()) == 3  # cut into three chunks, converted by the server
+    Trip.objects.all().delete()
+    LoadedFile.objects.all().delete()
+    Station.objects.all().delete()
+
+    def refused(chunk, cursor, progress):
+        raise postgres.FastPathFailed("a row COPY cannot read")
+
+    monkeypatch.setattr(pgcopy, "copy_csv", refused)  # so Python reads every row
+    load(real_file)
+    careful = loaded_here()
+
+    assert len(fast[0]) == child.DECEMBER_TRIPS and len(fast[1]) > 40
+    assert careful == fast
+    assert loaded_on_sqlite(real_file, tmp_path) == fast
 
 
 # --- a real manage.py load_trips process, signalled or cut off at each step ----------------
