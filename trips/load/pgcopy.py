@@ -109,10 +109,11 @@ def _copy_staged(cursor, chunk, stream):
     chunk.loaded = cursor.rowcount
 
 
-def copy_text(chunk, cursor):
+def copy_text(chunk, cursor, progress):
     """Fill the chunk's table from rows Python has parsed and checked (the careful path)."""
     cursor.execute("SET TIME ZONE 'UTC'")  # the rows' times are UTC
-    cursor.copy_expert(f"COPY {chunk.table} ({', '.join(COLUMNS)}) FROM STDIN", chunk.stream, size=1 << 16)
+    stream = Counting(chunk, progress)  # a row is a line in COPY's text format
+    cursor.copy_expert(f"COPY {chunk.table} ({', '.join(COLUMNS)}) FROM STDIN", stream, size=1 << 16)
     chunk.end = chunk.base + cursor.rowcount
     chunk.loaded = chunk.end - chunk.base
     cursor.execute("SET TIME ZONE 'America/New_York'")
@@ -130,19 +131,17 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 class TextRows(io.RawIOBase):
     """Batches of rows (their values one after another) as COPY's text format."""
 
-    def __init__(self, batches, width, on_rows):
-        self.batches, self.width, self.on_rows = batches, width, on_rows
+    def __init__(self, batches, width):
+        self.batches, self.width = batches, width
 
     def readable(self):
         return True
 
     def read(self, size=-1):
-        interrupts.stop_here()
         for batch in self.batches:
             if batch:  # else every row of it was bad
                 cells = ["\\N" if v is None else (v.translate(_ESCAPES) if isinstance(v, str) else repr(v))
                          for v in batch]
                 lines = ["\t".join(cells[i:i + self.width]) for i in range(0, len(cells), self.width)]
-                self.on_rows(len(lines))
                 return ("\n".join(lines) + "\n").encode()
         return b""

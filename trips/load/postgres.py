@@ -19,6 +19,7 @@ import contextlib
 import csv
 import os
 import threading
+from collections import Counter
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
@@ -51,7 +52,7 @@ class Chunk:
     end: int = 0  # one past the last id taken
     loaded: int = 0
     bad: list[tuple[int, str]] = field(default_factory=list)
-    hours: dict = field(default_factory=dict)
+    hours: Counter = field(default_factory=Counter)
     connection: object = None  # while it is being filled
     give_up: threading.Event = field(default_factory=threading.Event)  # another chunk failed
 
@@ -62,9 +63,8 @@ def write(job) -> tuple[str, int]:
     progress = _progress(job)
     if job.careful:
         with rows.produced(job) as (batches, parsed):
-            stream = pgcopy.TextRows(batches, WIDTH, progress)
-            whole = Chunk(job.source.name, None, stream, 2, _first_free_id(job))
-            _fill_all(job.alias, [whole], pgcopy.copy_text)
+            whole = Chunk(job.source.name, None, pgcopy.TextRows(batches, WIDTH), 2, _first_free_id(job))
+            _fill_all(job.alias, [whole], pgcopy.copy_text, progress)
         _attach(job, [whole])
         return parsed.sha256, parsed.bytes
     base, chunks = _first_free_id(job), []
@@ -75,7 +75,7 @@ def write(job) -> tuple[str, int]:
             # same time, for the ledger's hash of the whole file.
             hashing = _read_through(stream) if len(planned) > 1 else None
             try:
-                _fill_all(job.alias, planned, lambda chunk, cursor: pgcopy.copy_csv(chunk, cursor, progress))
+                _fill_all(job.alias, planned, pgcopy.copy_csv, progress)
             finally:
                 if hashing is not None:
                     hashing.join()  # before the stream is closed, on failure too
@@ -99,7 +99,7 @@ def _progress(job):
 
 def _first_free_id(job) -> int:
     """Under the loader's lock on trip: drop what a stopped load left, then the first id to take."""
-    dropped = _drop_unattached(job.alias, locked=True)
+    dropped = drop_unattached(job.alias, locked=True)
     if dropped:
         job.on_note(f"Dropped {len(dropped)} table(s) a stopped load had filled but not attached "
                     f"to trip: {', '.join(dropped)}.")
@@ -107,18 +107,21 @@ def _first_free_id(job) -> int:
         return partitions.first_free_id(cursor)
 
 
-def drop_unattached(alias) -> None:
-    """After a failed or interrupted load, on a connection of its own (the loader's may be
-    gone): drop the chunk tables filled but never attached. Best effort, without waiting for
+def drop_unattached(alias, *, locked=False) -> list[str]:
+    """Drop the chunk tables filled but never attached; their names. Committed on a connection
+    of its own, so the loader's other connections, which create the next tables, see the names
+    free. `locked`: the caller's transaction holds the loaders' lock on trip. Else (after a
+    failed or interrupted load, whose connection may be gone) best effort, without waiting for
     another load's lock: whatever remains, the next load drops."""
-    with contextlib.suppress(Exception):  # unreachable, or another load holds trip
-        _drop_unattached(alias, locked=False)
+    try:
+        return _drop_unattached(alias, locked=locked)
+    except Exception:
+        if locked:
+            raise
+        return []  # unreachable, or another load holds trip
 
 
 def _drop_unattached(alias, *, locked) -> list[str]:
-    """Committed on a connection of its own, so the loader's other connections, which
-    create the next chunk tables, see the names free. `locked`: the caller's transaction
-    holds the loaders' lock on trip (else it is taken here, or this fails rather than wait)."""
     connection = _connect(alias, connect_timeout=CLEANUP_CONNECT_SECONDS)
     try:
         with interrupts.cancelling(connection.cancel), connection.cursor() as cursor:
@@ -168,14 +171,14 @@ def _cut(path, start, size, count) -> list[int]:
     return [*bounds, size]
 
 
-def _fill_all(alias, chunks, fill):
+def _fill_all(alias, chunks, fill, progress):
     # The workers' psycopg2 errors become Django's, as the command reports them.
     with connections[alias].wrap_database_errors:
         if len(chunks) == 1:
-            _fill(alias, chunks[0], fill)
+            _fill(alias, chunks[0], fill, progress)
             return
         with ThreadPoolExecutor(len(chunks), thread_name_prefix="load_trips") as pool:
-            futures = [pool.submit(_fill, alias, c, fill) for c in chunks]
+            futures = [pool.submit(_fill, alias, c, fill, progress) for c in chunks]
             # On a signal, the watcher has the workers stop; leaving this block waits for them.
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             failed = next((f.exception() for f in futures if f in done and f.exception()), None)
@@ -194,7 +197,7 @@ def _give_up(chunks):
                 chunk.connection.cancel()
 
 
-def _fill(alias, chunk, fill):
+def _fill(alias, chunk, fill, progress):
     from psycopg2 import DataError, IntegrityError
 
     connection = chunk.connection = _connect(alias)
@@ -204,7 +207,7 @@ def _fill(alias, chunk, fill):
             cursor.execute("SET TIME ZONE %s", [str(NEW_YORK)])
             cursor.execute("SET DateStyle = 'ISO, MDY'")
             chunk.table = partitions.create(cursor, chunk.base)
-            fill(chunk, cursor)
+            fill(chunk, cursor, progress)
             pgcopy.check(chunk)
             # Counted before the index exists: the planner would otherwise walk the index.
             chunk.hours = pgcopy.station_hours(cursor, chunk.table)

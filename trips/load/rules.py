@@ -25,16 +25,9 @@ COLUMNS = (
     "bikeid", "membership_type", "usertype", "birth_year", "gender",
 )
 WIDTH = len(COLUMNS)
-# Normalised header (lower case, letters and digits only) -> our column, per format.
-CLASSIC = {
-    "tripduration": "tripduration", "starttime": "starttime", "stoptime": "stoptime",
-    "startstationid": "start_station_id", "startstationname": "start_station_name",
-    "startstationlatitude": "start_station_latitude", "startstationlongitude": "start_station_longitude",
-    "endstationid": "end_station_id", "endstationname": "end_station_name",
-    "endstationlatitude": "end_station_latitude", "endstationlongitude": "end_station_longitude",
-    "bikeid": "bikeid", "membershiptype": "membership_type", "usertype": "usertype",
-    "birthyear": "birth_year", "gender": "gender",
-}
+# Normalised header (lower case, letters and digits only) -> our column, per format: the
+# classic headers are our column names, spelt in any case, with spaces or nothing between words.
+CLASSIC = {c.replace("_", ""): c for c in COLUMNS}
 CLASSIC_REQUIRED = ("tripduration", "starttime", "stoptime", "start station id", "start station name",
                     "end station id", "end station name", "usertype")
 MODERN = {
