@@ -116,31 +116,19 @@ def batches(csvs, size: int = BATCH_ROWS) -> Iterator[tuple[list, list]]:
 def produced(job) -> Iterator[tuple[Iterator[list], Parsed]]:
     """(the batches of job.source, each bad row reported to job.bad() before its batch comes;
     the Parsed summary, complete once the batches are exhausted)."""
-    with parsed(job.source) as (received, result):
-        yield _reported(received, job), result
+    result, source = Parsed(), job.source
+    big = source.is_url or (source.size or 0) >= CHILD_FROM_BYTES
+    with (_in_child if big else _in_process)(source, result) as received:
+        yield _reported(received, job, result.hours), result
 
 
-def _reported(received, job):
+def _reported(received, job, hours):
     for batch, bad in received:
         for where, line, reason in bad:
             job.bad(where, line, reason)
-        yield batch
-
-
-@contextmanager
-def parsed(source: Source) -> Iterator[tuple[Iterator[tuple[list, list]], Parsed]]:
-    """(batches of the source, its Parsed summary, complete once the batches are exhausted)."""
-    result = Parsed()
-    big = source.is_url or (source.size or 0) >= CHILD_FROM_BYTES
-    with (_in_child if big else _in_process)(source, result) as received:
-        yield _counted(received, result.hours), result
-
-
-def _counted(batches, hours):
-    # Counted here, in the parent, which has CPU to spare while the child parses.
-    for batch, bad in batches:
+        # Counted here, in the parent, which has CPU to spare while the child parses.
         add_station_hours(hours, batch)
-        yield batch, bad
+        yield batch
 
 
 @contextmanager
