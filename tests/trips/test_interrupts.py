@@ -2,7 +2,7 @@
 
 Real signals: to this process (load_trips run in it, on the engine of the run), and to a real
 `manage.py load_trips` process on an SQLite file of its own, held at named points by
-tests/support/load_trips_at.py. PostgreSQL's are in test_pgload.py.
+tests/support/load_trips_at.py. PostgreSQL's are in test_postgres.py.
 """
 
 import io
