@@ -7,7 +7,6 @@ through the same entry point: write(job) -> (sha256, bytes read).
 """
 
 import csv
-import time
 import zlib
 from collections import Counter
 from collections.abc import Callable
@@ -40,7 +39,6 @@ class Report:
     status: str = "loaded"  # loaded, would load, already loaded
     loaded: int = 0
     skipped: int = 0
-    seconds: float = 0.0
     replaced: int = 0
     previous: LoadedFile | None = None
     hours: Counter = field(default_factory=Counter)  # (start station, New York hour) -> trips
@@ -77,7 +75,7 @@ class Loader:
         return connections[self.alias].vendor
 
     def load(self, source: Source) -> Report:
-        report, started = Report(source.name), time.monotonic()
+        report = Report(source.name)
         try:
             olds = self._previous_loads(source)
             if self.dry_run:
@@ -94,7 +92,6 @@ class Loader:
         except (OSError, EOFError, zlib.error, csv.Error) as exc:
             # A truncated download, a corrupt .gz, a NUL byte: nothing of this file is kept.
             raise LoadError(f"{source.location}: cannot read it ({type(exc).__name__}: {exc})") from None
-        report.seconds = time.monotonic() - started
         return report
 
     def _previous_loads(self, source):
