@@ -7,13 +7,12 @@ ledger like a loaded file (named DEMO_NAME), which is how `populate --remove` an
 
 import hashlib
 import random
-from collections import Counter
 from datetime import datetime, timedelta
 
 from django.db import router, transaction
 
 from trips import stations
-from trips.formats import NEW_YORK
+from trips.load.rules import NEW_YORK
 from trips.models import LoadedFile, Trip
 
 DEMO_NAME = "demo week (manage.py populate)"
@@ -78,8 +77,7 @@ def seed(*, dry_run: bool, track=lambda obj, **key: None) -> dict[str, tuple[int
     for trip in trips:
         # Counted by the ledger; removal goes by the id range above (Snowflake returns no ids).
         track(trip, key=str(trip.pk))
-    counts = Counter((t.start_station_name, t.starttime.astimezone(NEW_YORK).hour) for t in trips)
-    stations.merge(alias, counts)
+    stations.merge(alias, stations.station_hours(alias, after_id, last_id))
     return {"trips": (len(trips), 0)}
 
 
@@ -91,8 +89,7 @@ def remove_invented(alias: str | None = None) -> int:
     removed = 0
     with transaction.atomic(using=alias):
         for demo in LoadedFile.objects.using(alias).filter(name=DEMO_NAME):
-            counts = stations.hour_counts(alias, demo.after_id, demo.last_id)
-            stations.merge(alias, counts, sign=-1)
+            stations.merge(alias, stations.station_hours(alias, demo.after_id, demo.last_id), sign=-1)
             trips = Trip.objects.using(alias).filter(trip_id__gt=demo.after_id, trip_id__lte=demo.last_id)
             removed += trips._raw_delete(alias)
             demo.delete()

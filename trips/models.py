@@ -95,5 +95,6 @@ class Station(models.Model):
     def __str__(self):
         return self.name
 
-    def hour_counts(self) -> list[int]:
+    def per_hour(self) -> list[int]:
+        """Trips per New York hour of day, 0 to 23."""
         return [int(n) for n in self.hours.split(",")] if self.hours else [0] * 24

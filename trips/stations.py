@@ -6,12 +6,13 @@ from django.db import connections
 from django.db.models import Count
 from django.db.models.functions import ExtractHour
 
-from trips.formats import NEW_YORK
+from trips.load.rules import NEW_YORK
 from trips.models import Station, Trip, short_slug, station_slug
 
 
-def hour_counts(alias: str, after_id: int = 0, last_id: int | None = None) -> Counter:
-    """(station name, New York hour) -> trips with ids in (after_id, last_id], counted by the database."""
+def station_hours(alias: str, after_id: int = 0, last_id: int | None = None) -> Counter:
+    """(station name, New York hour) -> trips with ids in (after_id, last_id], counted by the
+    database: the stored trips' count, as trips/load/rules.py counts rows being loaded."""
     trips = Trip.objects.using(alias).filter(trip_id__gt=after_id)
     if last_id is not None:
         trips = trips.filter(trip_id__lte=last_id)
@@ -30,7 +31,7 @@ def hour_counts(alias: str, after_id: int = 0, last_id: int | None = None) -> Co
 
 def merge(alias: str, counts: Counter, *, sign: int = 1) -> None:
     """Add (or with sign=-1 take away) `counts` to the stations, in the caller's transaction."""
-    totals: dict[str, list[int]] = {s.name: s.hour_counts() for s in Station.objects.using(alias)}
+    totals: dict[str, list[int]] = {s.name: s.per_hour() for s in Station.objects.using(alias)}
     for (name, hour), n in counts.items():
         if name:
             totals.setdefault(name, [0] * 24)[hour] += sign * n
@@ -40,7 +41,7 @@ def merge(alias: str, counts: Counter, *, sign: int = 1) -> None:
 def rebuild(alias: str) -> int:
     """Recount every station from the trips (after COPY INTO, or when in doubt)."""
     Station.objects.using(alias).all().delete()
-    merge(alias, hour_counts(alias))
+    merge(alias, station_hours(alias))
     return Station.objects.using(alias).count()
 
 

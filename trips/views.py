@@ -37,7 +37,7 @@ def _station_context(slug) -> dict | None:
         return None
     return {
         "section": "trips", "station": found, "trips": selectors.recent_trips(found, 10),
-        "chart": chart.hour_chart(found.hour_counts()),
+        "chart": chart.hour_chart(found.per_hour()),
     }
 
 

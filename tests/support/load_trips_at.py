@@ -4,8 +4,8 @@
 
 Runs the real manage.py (its `main()`, in this process) after two changes made here:
 
-- the thresholds are lowered as tests/trips/test_pgload.py lowers them, so a 3.7 MB Citi
-  Bike file is cut into three ranges on PostgreSQL and parsed by the child process on SQLite;
+- the thresholds are lowered as tests/trips/test_postgres.py lowers them, so a 3.7 MB Citi
+  Bike file is cut into three chunks on PostgreSQL and parsed by the child process on SQLite;
 - at POINT the load writes `at POINT` on stderr, once, then goes on slowly (Python-side
   points) or waits in the database (`pg_sleep`, which only a cancel ends), so a signal sent
   after that line lands there. POINT `none` changes nothing else.
@@ -29,103 +29,90 @@ def announce(point):
 
 
 def copy():
-    """PostgreSQL: every range's COPY streams, slowly, on its own connection."""
-    from trips import pgsql
+    """PostgreSQL: every chunk's COPY streams, slowly, on its own connection."""
+    from trips.load import pgcopy
 
-    pgsql.CHUNK = 16 << 10
-    read = pgsql.Counting.read
+    pgcopy.READ_BYTES = 16 << 10
+    read = pgcopy.Counting.read
 
     def slow(self, size=-1):
         announce("copy")
         time.sleep(0.02)
         return read(self, size)
 
-    pgsql.Counting.read = slow
+    pgcopy.Counting.read = slow
+
+
+def _wait_in_database_before(point, name):
+    """trips.load.partitions.`name`(cursor, ...) announces `point`, then waits in the database."""
+    from trips.load import partitions
+
+    run = getattr(partitions, name)
+
+    def waiting(cursor, *args):
+        announce(point)
+        cursor.execute(DATABASE_WAIT)
+        run(cursor, *args)
+
+    setattr(partitions, name, waiting)
 
 
 def index():
-    """PostgreSQL: the ranges are copied; each connection is about to build its indexes."""
-    from trips import pgpartitions
-
-    finish = pgpartitions.finish_slice
-
-    def waiting(cursor, *args):
-        announce("index")
-        cursor.execute(DATABASE_WAIT)
-        finish(cursor, *args)
-
-    pgpartitions.finish_slice = waiting
+    """PostgreSQL: the chunks are copied; each connection is about to build its indexes."""
+    _wait_in_database_before("index", "finish")
 
 
 def filled():
-    """PostgreSQL: every slice is filled and committed on its own connection, none attached;
-    the loader's connection waits idle in its transaction."""
-    from trips import pgload
+    """PostgreSQL: every chunk table is filled and committed on its own connection, none
+    attached; the loader's connection waits idle in its transaction."""
+    from trips.load import postgres
 
-    attach_all = pgload._attach
+    attach_all = postgres._attach
 
     def waiting(*args):
         announce("filled")
         time.sleep(60)
         attach_all(*args)
 
-    pgload._attach = waiting
+    postgres._attach = waiting
 
 
 def attach():
-    """PostgreSQL: every slice is filled and committed; the loader's transaction attaches them."""
-    from trips import pgpartitions
-
-    attach_one = pgpartitions.attach
-
-    def waiting(cursor, *args):
-        announce("attach")
-        cursor.execute(DATABASE_WAIT)
-        attach_one(cursor, *args)
-
-    pgpartitions.attach = waiting
+    """PostgreSQL: every chunk table is filled and committed; the loader's transaction attaches them."""
+    _wait_in_database_before("attach", "attach")
 
 
 def ledger():
-    """PostgreSQL: every slice is attached (uncommitted); the ledger row comes next."""
-    from trips import pgpartitions
-
-    move = pgpartitions.move_sequence_past
-
-    def waiting(cursor, end):
-        announce("ledger")
-        cursor.execute(DATABASE_WAIT)
-        move(cursor, end)
-
-    pgpartitions.move_sequence_past = waiting
+    """PostgreSQL: every chunk table is attached (uncommitted); the ledger row comes next."""
+    _wait_in_database_before("ledger", "move_sequence_past")
 
 
 def insert():
     """SQLite: the child parses while the loader inserts, slowly."""
-    from trips import sqliteload
+    from trips.load import sqlite
 
-    insert_batch = sqliteload._insert
+    insert_batch = sqlite._insert
 
-    def slow(raw, flat):
+    def slow(raw, batch):
         announce("insert")
         time.sleep(0.01)
-        insert_batch(raw, flat)
+        insert_batch(raw, batch)
 
-    sqliteload._insert = slow
+    sqlite._insert = slow
 
 
 def rebuild():
     """SQLite: every row is inserted; the station index is about to be built again."""
-    from trips import sqliteload
+    from trips.load import sqlite
 
-    leave = sqliteload._Index.__exit__
+    leave = sqlite._Index.__exit__
 
     def waiting(self, *exc):
         announce("rebuild")
         time.sleep(60)
         return leave(self, *exc)
 
-    sqliteload._Index.__exit__ = waiting
+    sqlite._Index.__exit__ = waiting
 
 
 POINTS = {f.__name__: f for f in (copy, index, filled, attach, ledger, insert, rebuild)}
@@ -133,10 +120,10 @@ POINTS = {f.__name__: f for f in (copy, index, filled, attach, ledger, insert, r
 
 def main(point, *arguments):
     sys.path.insert(0, str(ROOT))
-    from trips import pgload, rowpipe
+    from trips.load import postgres, rows
 
-    pgload.WORKERS, pgload.MIN_RANGE_BYTES = 3, 1 << 20
-    rowpipe.CHILD_FROM_BYTES = 1 << 20
+    postgres.WORKERS, postgres.MIN_CHUNK_BYTES = 3, 1 << 20
+    rows.CHILD_FROM_BYTES = 1 << 20
     if point != "none":
         POINTS[point]()
     sys.argv = [str(ROOT / "manage.py"), "load_trips", *arguments]

@@ -31,13 +31,13 @@ def citibike():
 
 
 @pytest.fixture
-def nyc_slice(citibike, tmp_path):
+def nyc_sample(citibike, tmp_path):
     """On Snowflake (fakesnow takes minutes for 218k rows): the real file's header, its first
     3,000 rows and every row from Graham Ave & Conselyea St, unmodified. Elsewhere the file."""
     if not on_snowflake():
         return NYC_DAYS
     rows = real_rows(NYC_DAYS)
-    target = tmp_path / "201706-slice.csv"
+    target = tmp_path / "201706-sample.csv"
     with open(target, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
         writer.writerow(next(rows))

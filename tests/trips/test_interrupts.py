@@ -2,7 +2,7 @@
 
 Real signals: to this process (load_trips run in it, on the engine of the run), and to a real
 `manage.py load_trips` process on an SQLite file of its own, held at named points by
-tests/support/load_trips_at.py. PostgreSQL's are in test_pgload.py.
+tests/support/load_trips_at.py. PostgreSQL's are in test_postgres.py.
 """
 
 import io
@@ -18,7 +18,8 @@ from django.core.management import call_command
 from tests.support import trips_signals as child
 from tests.support.manage import manage
 from tests.trips.conftest import CLASSIC_HEADER, classic_line, load, vendor, write
-from trips import interrupts, stations
+from trips import stations
+from trips.load import interrupts
 from trips.models import LoadedFile, Trip
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)

@@ -47,9 +47,9 @@ def test_a_real_classic_month_loads_every_row_and_a_second_load_adds_nothing(cit
     assert LoadedFile.objects.get().rows_loaded == 20_205
 
 
-def test_the_nyc_days_load_and_the_graham_avenue_page_lists_its_ten_newest_trips(client, nyc_slice):
-    sources = list(real_rows(nyc_slice))[1:]
-    out, _ = load(nyc_slice)
+def test_the_nyc_days_load_and_the_graham_avenue_page_lists_its_ten_newest_trips(client, nyc_sample):
+    sources = list(real_rows(nyc_sample))[1:]
+    out, _ = load(nyc_sample)
 
     assert Trip.objects.count() == len(sources)  # every row is good
     graham = sorted((r for r in sources if r[4] == GRAHAM), key=lambda r: r[1], reverse=True)
@@ -254,7 +254,7 @@ def test_rebuild_stations_recounts_trips_stored_without_load_trips(tmp_path):
 
     assert "Recounted 2 stations" in out
     assert sorted(Station.objects.values_list("name", "trips")) == [("Grove St PATH", 1), ("Sip Ave", 1)]
-    assert Station.objects.get(name="Sip Ave").hour_counts()[8] == 1
+    assert Station.objects.get(name="Sip Ave").per_hour()[8] == 1
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -282,9 +282,9 @@ def test_a_start_in_the_skipped_spring_forward_hour_counts_where_the_database_re
     if with_unparseable_row:  # on PostgreSQL, COPY refuses it and Python parses the file
         lines.append(classic_line(start="2019-03-32 08:00:00"))
     load(write(tmp_path / "spring.csv", CLASSIC_HEADER, lines))
-    loaded = Station.objects.get(name="Sip Ave").hour_counts()
+    loaded = Station.objects.get(name="Sip Ave").per_hour()
 
     stations.rebuild(router.db_for_write(Trip))
 
-    assert Station.objects.get(name="Sip Ave").hour_counts() == loaded
+    assert Station.objects.get(name="Sip Ave").per_hour() == loaded
     assert sum(loaded) == 1

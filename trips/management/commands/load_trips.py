@@ -5,9 +5,10 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, ProgrammingError, transaction
 
-from trips import demo, interrupts, stations
-from trips.loading import Loader, LoadError
-from trips.sources import Source, SourceError
+from trips import demo, stations
+from trips.load import interrupts
+from trips.load.loader import Loader, LoadError
+from trips.load.sources import Source, SourceError
 
 MAX_BAD_SHOWN = 20
 

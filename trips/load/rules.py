@@ -1,12 +1,17 @@
-"""Citi Bike trip files, classic (2013–2020) and 2021+, as rows of Trip's columns.
+"""Citi Bike trip files, classic (2013–2020) and 2021+, as rows of Trip's columns: every rule
+a row goes through, in Python and, beside each, its SQL twin (PostgreSQL's COPY path converts
+and checks rows in the server). tests/trips/test_rules.py runs both on real databases.
 
 Rows come out as tuples in COLUMNS order with times as naive UTC strings
 ("YYYY-MM-DD HH:MM:SS[.ffffff]"): Citi Bike writes New York local time without an
 offset, and the UTC offset only depends on the local date and hour, so it is looked up
 once per hour instead of once per value (the loader's hot path).
+
+Every name in generated SQL is one of ours (COLUMNS, c<N>), never text from a file.
 """
 
 import re
+from collections import Counter
 from datetime import UTC, datetime
 from operator import itemgetter
 from zoneinfo import ZoneInfo
@@ -19,17 +24,10 @@ COLUMNS = (
     "end_station_id", "end_station_name", "end_station_latitude", "end_station_longitude",
     "bikeid", "membership_type", "usertype", "birth_year", "gender",
 )
-
-# Normalised header (lower case, letters and digits only) -> our column, per format.
-CLASSIC = {
-    "tripduration": "tripduration", "starttime": "starttime", "stoptime": "stoptime",
-    "startstationid": "start_station_id", "startstationname": "start_station_name",
-    "startstationlatitude": "start_station_latitude", "startstationlongitude": "start_station_longitude",
-    "endstationid": "end_station_id", "endstationname": "end_station_name",
-    "endstationlatitude": "end_station_latitude", "endstationlongitude": "end_station_longitude",
-    "bikeid": "bikeid", "membershiptype": "membership_type", "usertype": "usertype",
-    "birthyear": "birth_year", "gender": "gender",
-}
+WIDTH = len(COLUMNS)
+# Normalised header (lower case, letters and digits only) -> our column, per format: the
+# classic headers are our column names, spelt in any case, with spaces or nothing between words.
+CLASSIC = {c.replace("_", ""): c for c in COLUMNS}
 CLASSIC_REQUIRED = ("tripduration", "starttime", "stoptime", "start station id", "start station name",
                     "end station id", "end station name", "usertype")
 MODERN = {
@@ -42,11 +40,13 @@ MODERN = {
 }
 MODERN_REQUIRED = ("started_at", "ended_at", "start_station_id", "start_station_name",
                    "end_station_id", "end_station_name", "member_casual")
-# 2021+ files say member/casual; the classic files (and the quickstart's pages) say
-# Subscriber/Customer for the same two kinds of rider.
-USERTYPES = {"member": "Subscriber", "casual": "Customer"}
+TEXTS = ("start_station_id", "start_station_name", "end_station_id", "end_station_name")
+# The SQL types of the columns that are numbers (the others are text or times).
+NUMBERS = {"tripduration": "int", "bikeid": "bigint", "birth_year": "smallint", "gender": "smallint",
+           **{c: "double precision" for c in COLUMNS if c.endswith("itude")}}
+# The columns COPY may leave NULL (an empty field, quoted or not).
+NULLABLE = tuple(c for c in NUMBERS if c != "tripduration") + ("membership_type",)
 EMPTY = frozenset({"", "\\N", "NULL", "null", "NaN", "nan"})
-# Every name in generated SQL is one of ours (COLUMNS), never text from a file.
 INSERT = f"INSERT INTO trip ({', '.join(COLUMNS)}) VALUES "  # noqa: S608
 
 
@@ -60,6 +60,107 @@ class NotATripFile(ValueError):
 
 def normalise(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.strip().strip('"').lower())
+
+
+# --- Each rule in Python, its SQL twin beside it. `cell` is an SQL expression of a field's text.
+
+def text(value) -> str:
+    """Station ids and names: trimmed, '' when missing."""
+    return (value or "").strip()
+
+
+def text_sql(cell: str) -> str:
+    return f"coalesce(trim({cell}), '')"
+
+
+def text_or_none(value):
+    """membership_type: trimmed, None when empty."""
+    return None if value is None or value.strip() in EMPTY else value.strip()
+
+
+def text_or_none_sql(cell: str) -> str:
+    return f"nullif(trim({cell}), '')"
+
+
+def number_sql(cell: str, column: str) -> str:
+    """The twin of whole(), whole_or_none() and number() below: a value the SQL cannot read
+    fails the COPY, and the loader reads the file through Python instead."""
+    return f"CAST({text_or_none_sql(cell)} AS {NUMBERS[column]})"
+
+
+# 2021+ files say member/casual; the classic files (and the quickstart's pages) say
+# Subscriber/Customer for the same two kinds of rider.
+USERTYPES = {"member": "Subscriber", "casual": "Customer"}
+
+
+def usertype(value, modern: bool) -> str:
+    kind = text(value)
+    return USERTYPES.get(kind.lower(), kind) if modern else kind
+
+
+def usertype_sql(cell: str, modern: bool) -> str:
+    if not modern:
+        return text_sql(cell)
+    cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in USERTYPES.items())
+    return f"CASE lower(trim({cell})) {cases} ELSE {text_sql(cell)} END"
+
+
+def utc_sql(cell: str) -> str:
+    """The twin of utc_text() (below), as a timestamp with time zone."""
+    return f"(CAST({text_or_none_sql(cell)} AS timestamp) AT TIME ZONE 'America/New_York')"
+
+
+def duration(start: str, stop: str) -> int:
+    """A 2021+ trip's whole seconds, from its UTC texts (never negative: checked before)."""
+    return int((datetime.fromisoformat(stop) - datetime.fromisoformat(start)).total_seconds())
+
+
+def duration_sql(start: str, stop: str) -> str:
+    return f"CAST(floor(extract(epoch FROM {stop} - {start})) AS int)"
+
+
+NEGATIVE = "negative tripduration "
+STOP_FIRST = {False: "stoptime is before starttime", True: "ended_at is before started_at"}
+
+
+def refusal(seconds: int, start, stop, modern: bool) -> str | None:
+    """Why a row whose every value reads is still refused, or None."""
+    if not modern and seconds < 0:
+        return f"{NEGATIVE}{seconds}"
+    return STOP_FIRST[modern] if stop < start else None
+
+
+def refusal_sql(seconds: str, start: str, stop: str, modern: bool) -> str:
+    negative = "" if modern else f"WHEN {seconds} < 0 THEN '{NEGATIVE}' || {seconds} "
+    return f"CASE {negative}WHEN {stop} < {start} THEN '{STOP_FIRST[modern]}' END"
+
+
+_START_HOUR = itemgetter(slice(0, 13))
+
+
+def add_station_hours(hours: Counter, batch: list) -> None:
+    """Count each row of `batch` (rows' values one after another) under (start station, New
+    York hour of its start), in C, not row by row."""
+    starts = map(LOCAL_HOUR.__getitem__, map(_START_HOUR, batch[1::WIDTH]))
+    hours.update(zip(batch[4::WIDTH], starts, strict=True))
+
+
+def station_hours_sql(table: str) -> str:
+    return (f"SELECT start_station_name, CAST(date_part('hour', starttime AT TIME ZONE "  # noqa: S608
+            f"'America/New_York') AS int), count(*) FROM {table} GROUP BY 1, 2")
+
+
+def sql_values(layout: "Layout") -> dict[str, str]:
+    """Trip column -> its value in SQL, from the text columns c0, c1... of a staged record."""
+    cells = {c: f"c{i}" if (i := layout.index.get(c)) is not None else "NULL" for c in COLUMNS}
+    values = {c: number_sql(cells[c], c) for c in NUMBERS}
+    values.update({c: text_sql(cells[c]) for c in TEXTS})
+    values.update(starttime=utc_sql(cells["starttime"]), stoptime=utc_sql(cells["stoptime"]),
+                  membership_type=text_or_none_sql(cells["membership_type"]),
+                  usertype=usertype_sql(cells["usertype"], layout.modern))
+    if layout.modern:
+        values["tripduration"] = duration_sql(values["starttime"], values["stoptime"])
+    return values
 
 
 class Layout:
@@ -90,30 +191,26 @@ class Layout:
 
     def _classic_row(self, f, g):
         start, stop = utc_text(g(f, "starttime"), "starttime"), utc_text(g(f, "stoptime"), "stoptime")
-        duration = whole(g(f, "tripduration"), "tripduration")
-        if duration < 0:
-            raise BadRow(f"negative tripduration {duration}")
-        if stop < start:
-            raise BadRow("stoptime is before starttime")
-        return (duration, start, stop, *self._stations(f, g), whole_or_none(g(f, "bikeid"), "bikeid"),
-                text_or_none(g(f, "membership_type")), (g(f, "usertype") or "").strip(),
+        seconds = whole(g(f, "tripduration"), "tripduration")
+        if reason := refusal(seconds, start, stop, modern=False):
+            raise BadRow(reason)
+        return (seconds, start, stop, *self._stations(f, g), whole_or_none(g(f, "bikeid"), "bikeid"),
+                text_or_none(g(f, "membership_type")), usertype(g(f, "usertype"), modern=False),
                 whole_or_none(g(f, "birth_year"), "birth year"), whole_or_none(g(f, "gender"), "gender"))
 
     def _modern_row(self, f, g):
         start, stop = utc_text(g(f, "starttime"), "started_at"), utc_text(g(f, "stoptime"), "ended_at")
-        if stop < start:
-            raise BadRow("ended_at is before started_at")
-        duration = int((datetime.fromisoformat(stop) - datetime.fromisoformat(start)).total_seconds())
-        kind = (g(f, "usertype") or "").strip()
-        return (duration, start, stop, *self._stations(f, g), None, None,
-                USERTYPES.get(kind.lower(), kind), None, None)
+        if reason := refusal(0, start, stop, modern=True):
+            raise BadRow(reason)
+        return (duration(start, stop), start, stop, *self._stations(f, g), None, None,
+                usertype(g(f, "usertype"), modern=True), None, None)
 
     def _stations(self, f, g):
         return (
-            (g(f, "start_station_id") or "").strip(), (g(f, "start_station_name") or "").strip(),
+            text(g(f, "start_station_id")), text(g(f, "start_station_name")),
             number(g(f, "start_station_latitude"), "start latitude"),
             number(g(f, "start_station_longitude"), "start longitude"),
-            (g(f, "end_station_id") or "").strip(), (g(f, "end_station_name") or "").strip(),
+            text(g(f, "end_station_id")), text(g(f, "end_station_name")),
             number(g(f, "end_station_latitude"), "end latitude"),
             number(g(f, "end_station_longitude"), "end longitude"),
         )
@@ -179,10 +276,6 @@ def number(text, what):
         raise BadRow(f"{what} {text!r} is not a number") from None
 
 
-def text_or_none(text):
-    return None if text is None or text.strip() in EMPTY else text.strip()
-
-
 _MDY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d\d)(?::(\d\d)(\.\d{1,6})?)?")
 _ISO = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,9})?")
 _TO_UTC: dict[str, tuple[str, bool]] = {}
@@ -194,7 +287,7 @@ _FAST_TAILS: dict[str, str] = {}
 
 class _LocalHours(dict):
     """UTC "YYYY-MM-DD HH" -> New York hour of day, for the per-hour station chart: worked
-    out once per hour, and the hour the database's own recount (stations.hour_counts) gives.
+    out once per hour, and the hour station_hours_sql() and stations.station_hours() give.
     02:30 on the night clocks spring forward does not exist: it is stored as 07:30 UTC and
     counts as 3 o'clock."""
 
@@ -234,8 +327,10 @@ def _hour_to_utc(hour: str, what) -> tuple[str, bool]:
         local = datetime.fromisoformat(hour.replace("T", " ") + ":00")
     except ValueError:
         return "", False
-    # fold=0: an hour that occurs twice (November) is read as its first occurrence.
-    utc = (local - local.replace(tzinfo=NEW_YORK).utcoffset()).strftime("%Y-%m-%d %H")
+    # A local time that occurs twice (November) or never (March) is read as standard time,
+    # UTC-5 (the smaller of its two offsets), as utc_sql() and PostgreSQL's COPY read it.
+    offset = min(local.replace(tzinfo=NEW_YORK, fold=fold).utcoffset() for fold in (0, 1))
+    utc = (local - offset).strftime("%Y-%m-%d %H")
     return utc, True
 
 

@@ -1,4 +1,5 @@
-"""On PostgreSQL, `trip` is partitioned by trip_id range: one partition per loaded slice.
+"""On PostgreSQL, `trip` is partitioned by trip_id range (migration 0002): one partition per
+loaded chunk of a file.
 
 A load fills new, plain tables on their own connections (several at once, one per CPU),
 indexes them there, then attaches them in the loader's transaction. Attaching an indexed
@@ -9,52 +10,17 @@ Every name in the SQL here is built from integers we chose, never from a file's 
 """
 
 PREFIX = "trip_p"
-# The station page's index, the same on every partition so ATTACH adopts it as it is.
+# The station page's index, the same on every partition so ATTACH adopts it as it is
+# (migration 0002 made trip's own).
 STATION_INDEX = "(start_station_name, starttime DESC)"
 
-# The identity sequence keeps the name Django gave it, whichever table it was made for.
-RENAME_SEQUENCE = (
-    "DO $$ BEGIN EXECUTE format('ALTER SEQUENCE %s RENAME TO trip_trip_id_seq', "
-    "pg_get_serial_sequence('trip', 'trip_id')); END $$"
-)
-FORWARD = [
-    # Byte order for station names: the station index builds in about half the time it
-    # takes under a libc collation such as C.UTF-8, and equality is the same.
-    'ALTER TABLE trip ALTER start_station_name TYPE varchar(100) COLLATE "C"',
-    "ALTER TABLE trip RENAME TO trip_default",
-    "ALTER TABLE trip_default RENAME CONSTRAINT trip_pkey TO trip_default_pkey",
-    "ALTER INDEX trip_station_recent RENAME TO trip_default_station_recent",
-    "CREATE TABLE trip (LIKE trip_default INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS) "
-    "PARTITION BY RANGE (trip_id)",
-    "ALTER TABLE trip ADD CONSTRAINT trip_pkey PRIMARY KEY (trip_id)",
-    f"CREATE INDEX trip_station_recent ON trip {STATION_INDEX}",
-    "SELECT setval(pg_get_serial_sequence('trip', 'trip_id'), "
-    "coalesce((SELECT max(trip_id) FROM trip_default), 0) + 1, false)",
-    "ALTER TABLE trip_default ALTER trip_id DROP IDENTITY",
-    "ALTER TABLE trip ATTACH PARTITION trip_default DEFAULT",
-    RENAME_SEQUENCE,
-]
-BACKWARD = [
-    "CREATE TABLE trip_plain (LIKE trip INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS)",
-    "INSERT INTO trip_plain SELECT * FROM trip ORDER BY trip_id",
-    "SELECT setval(pg_get_serial_sequence('trip_plain', 'trip_id'), "
-    "coalesce((SELECT max(trip_id) FROM trip_plain), 0) + 1, false)",
-    "DROP TABLE trip",
-    "ALTER TABLE trip_plain RENAME TO trip",
-    'ALTER TABLE trip ALTER start_station_name TYPE varchar(100) COLLATE "default"',
-    "ALTER TABLE trip ADD CONSTRAINT trip_pkey PRIMARY KEY (trip_id)",
-    f"CREATE INDEX trip_station_recent ON trip {STATION_INDEX}",
-    RENAME_SEQUENCE,
-]
-
-
 def drop_orphans(cursor) -> list[str]:
-    """Drop the slices a failed or stopped load filled but never attached; their names.
+    """Drop the chunk tables a failed or stopped load filled but never attached; their names.
 
-    Found by what they are, in the catalog: tables in trip's schema named as slices are
-    named that are not partitions of anything (a slice becomes a partition only by ATTACH,
-    in the commit that also writes its ledger row). Called under the loaders' lock on trip,
-    so no load that is still running has a committed, unattached slice to lose.
+    Found by what they are, in the catalog: tables in trip's schema named as chunk tables are
+    named that are not partitions of anything (a chunk table becomes a partition only by
+    ATTACH, in the commit that also writes its ledger row). Called under the loaders' lock on
+    trip, so no load that is still running has a committed, unattached chunk table to lose.
     """
     cursor.execute(
         "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND NOT c.relispartition "
@@ -91,7 +57,7 @@ def _next_id(cursor) -> int:
     return last + 1 if called else last
 
 
-def create_slice(cursor, base: int) -> str:
+def create(cursor, base: int) -> str:
     """A plain table shaped like trip whose rows take ids from `base` on, in order."""
     table = f"{PREFIX}{int(base)}"
     cursor.execute(f"CREATE TABLE {table} (LIKE trip INCLUDING DEFAULTS)")
@@ -100,8 +66,8 @@ def create_slice(cursor, base: int) -> str:
     return table
 
 
-def finish_slice(cursor, table: str, base: int, end: int) -> None:
-    """Index the filled slice and prove its range, so ATTACH needs neither a build nor a scan."""
+def finish(cursor, table: str, base: int, end: int) -> None:
+    """Index the filled chunk table and prove its range, so ATTACH needs neither a build nor a scan."""
     cursor.execute(f"ALTER TABLE {table} ALTER trip_id DROP DEFAULT")
     cursor.execute(f"DROP SEQUENCE {table}_ids")
     cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {table}_range "
@@ -111,7 +77,7 @@ def finish_slice(cursor, table: str, base: int, end: int) -> None:
 
 
 def attach(cursor, table: str, base: int, end: int) -> None:
-    """In the loader's transaction: the slice becomes part of trip, or is dropped if empty."""
+    """In the loader's transaction: the chunk table becomes part of trip, or is dropped if empty."""
     table = checked(table)
     if end <= base:
         cursor.execute(f"DROP TABLE {table}")
@@ -121,13 +87,13 @@ def attach(cursor, table: str, base: int, end: int) -> None:
 
 
 def move_sequence_past(cursor, end: int) -> None:
-    """Rows inserted through trip from now on take ids above the attached slices."""
+    """Rows inserted through trip from now on take ids above the attached chunks."""
     if _next_id(cursor) < end:
         cursor.execute("SELECT setval(pg_get_serial_sequence('trip', 'trip_id'), %s, false)", [end])
 
 
 def checked(name: str) -> str:
-    """A slice's name as we make them, or ValueError: the only names put into DDL here."""
+    """A chunk table's name as we make them, or ValueError: the only names put into DDL here."""
     if not (name.startswith(PREFIX) and name[len(PREFIX):].isdigit()):
-        raise ValueError(f"not a trip slice: {name}")
+        raise ValueError(f"not a trip chunk table: {name}")
     return name

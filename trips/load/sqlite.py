@@ -1,15 +1,14 @@
-"""SQLite's load path: rows parsed by trips.rowpipe (in a child process for big files),
-inserted many rows per INSERT, the station index rebuilt once rather than kept up to date.
+"""SQLite's path: rows from the row producer (trips/load/rows.py, a child process for big
+files), inserted many rows per INSERT, the station index rebuilt once rather than kept up to date.
 
 All SQL here is built from our own column and index names, never from text in a file.
 """
 
 from django.db import connections
 
-from trips import rowpipe
-from trips.formats import COLUMNS, INSERT
+from trips.load import rows
+from trips.load.rules import INSERT, WIDTH
 
-WIDTH = len(COLUMNS)
 # One INSERT per batch of 200 rows binds 3,200 parameters (SQLite allows 32,766): a third
 # less time than executemany's statement per row (measured); sqlite3 caches the statement.
 ROWS_PER_INSERT = 200
@@ -24,38 +23,35 @@ REBUILD_FROM_ROWS = 20_000
 BYTES_PER_ROW = 200
 
 
-def write(loader, source, report) -> tuple[str, int]:
-    """Insert every good row of `source` in the caller's transaction; (sha256, bytes read)."""
-    raw = connections[loader.alias].connection
+def write(job) -> tuple[str, int]:
+    """Insert every good row of job.source in the caller's transaction; (sha256, bytes read)."""
+    raw, report = connections[job.alias].connection, job.report
     (existing,) = raw.execute("SELECT coalesce(max(trip_id), 0) FROM trip").fetchone()
-    index = _Index(raw, existing, expected=(source.size or 0) // BYTES_PER_ROW)
+    index = _Index(raw, existing, expected=(job.source.size or 0) // BYTES_PER_ROW)
     # Errors of the raw connection become Django's, as the command reports them.
     shown = 0
-    with connections[loader.alias].wrap_database_errors, rowpipe.parsed(source) as (batches, parsed), index:
-        for flat, bad in batches:
-            for where, line, reason in bad:
-                report.skipped += 1
-                loader.on_bad(where, line, reason)
-            _insert(raw, flat)
-            report.loaded += len(flat) // WIDTH
+    with connections[job.alias].wrap_database_errors, rows.produced(job) as (batches, parsed), index:
+        for batch in batches:
+            _insert(raw, batch)
+            report.loaded += len(batch) // WIDTH
             index.consider(report.loaded)
             if report.loaded >= shown + PROGRESS_ROWS:
-                loader.on_progress(shown := report.loaded)
+                job.on_progress(shown := report.loaded)
     if report.loaded != shown:
-        loader.on_progress(report.loaded)
+        job.on_progress(report.loaded)
     report.hours.update(parsed.hours)
     return parsed.sha256, parsed.bytes
 
 
-def _insert(raw, flat):
+def _insert(raw, batch):
     step = ROWS_PER_INSERT * WIDTH
-    whole = len(flat) - len(flat) % step
+    whole = len(batch) - len(batch) % step
     if whole:
         sql = INSERT + ", ".join([ROW] * ROWS_PER_INSERT)
         for start in range(0, whole, step):
-            raw.execute(sql, flat[start:start + step])
-    if whole < len(flat):
-        raw.execute(INSERT + ", ".join([ROW] * ((len(flat) - whole) // WIDTH)), flat[whole:])
+            raw.execute(sql, batch[start:start + step])
+    if whole < len(batch):
+        raw.execute(INSERT + ", ".join([ROW] * ((len(batch) - whole) // WIDTH)), batch[whole:])
 
 
 class _Index:

@@ -1,11 +1,14 @@
-"""PostgreSQL's loader: ranges of a file COPied at once into slices attached to trip.
+"""PostgreSQL's loader: chunks of a file COPied at once into tables attached to trip.
 
 Runs against the real PostgreSQL of `make test-postgres`; elsewhere each test skips. The
-thresholds are lowered so that files of a few rows are cut into ranges as a big one is.
+thresholds are lowered so that files of a few rows are cut into chunks as a big one is.
 """
 
+import csv
 import signal
+import sqlite3
 import time
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connections, router
@@ -13,8 +16,10 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.support import trips_signals as child
 from tests.support.load_trips_at import DATABASE_WAIT
+from tests.support.manage import manage
 from tests.trips.conftest import CLASSIC_HEADER, MODERN_HEADER, classic_line, load, modern_line, vendor, write
-from trips import demo, pgload
+from trips import demo
+from trips.load import pgcopy, postgres
 from trips.models import LoadedFile, Station, Trip
 
 pytestmark = [
@@ -27,8 +32,8 @@ pytestmark = [
 def on_postgresql(monkeypatch):
     if vendor() != "postgresql":
         pytest.skip("trip is partitioned only on PostgreSQL (make test-postgres)")
-    monkeypatch.setattr(pgload, "WORKERS", 3)
-    monkeypatch.setattr(pgload, "MIN_RANGE_BYTES", 400)
+    monkeypatch.setattr(postgres, "WORKERS", 3)
+    monkeypatch.setattr(postgres, "MIN_CHUNK_BYTES", 400)
 
 
 def sql(query, params=()):
@@ -37,7 +42,7 @@ def sql(query, params=()):
         return cursor.fetchall() if cursor.description else None
 
 
-def slices():
+def chunks():
     """The partitions of trip holding rows, the default one left out (earlier tests' flushes
     leave theirs empty)."""
     return sql("SELECT tableoid::regclass::text FROM trip WHERE tableoid <> 'trip_default'::regclass "
@@ -60,21 +65,21 @@ def numbered(n, **bad):
     return lines
 
 
-def test_a_big_plain_file_is_cut_into_ranges_that_keep_file_order_and_become_partitions(tmp_path):
+def test_a_big_plain_file_is_cut_into_chunks_that_keep_file_order_and_become_partitions(tmp_path):
     path = write(tmp_path / "big.csv", CLASSIC_HEADER, numbered(60))
 
     out, err = load(path)
 
     assert "loaded 60 trips, skipped 0 bad rows" in out and err == ""
-    assert len(slices()) == 3 and orphans() == []
+    assert len(chunks()) == 3 and orphans() == []
     assert durations() == list(range(600, 660))  # file order
     ledger = LoadedFile.objects.get()
     assert Trip.objects.filter(trip_id__gt=ledger.after_id, trip_id__lte=ledger.last_id).count() == 60
     assert sum(s.trips for s in Station.objects.all()) == 60
-    assert Station.objects.get(name="Station 0").hour_counts()[8] == 9  # 08:00 in New York
+    assert Station.objects.get(name="Station 0").per_hour()[8] == 9  # 08:00 in New York
 
 
-def test_rows_refused_in_any_range_are_reported_with_their_file_lines(tmp_path):
+def test_rows_refused_in_any_chunk_are_reported_with_their_file_lines(tmp_path):
     lines = numbered(60, line40=classic_line(-5), line55=classic_line(
         start="2018-12-01 09:00:00", stop="2018-12-01 08:00:00"))
     path = write(tmp_path / "refused.csv", CLASSIC_HEADER, lines)
@@ -88,7 +93,7 @@ def test_rows_refused_in_any_range_are_reported_with_their_file_lines(tmp_path):
     assert Trip.objects.count() == 58 and orphans() == []
 
 
-def test_a_row_no_copy_can_parse_in_one_range_reloads_the_file_carefully_leaving_no_table_behind(tmp_path):
+def test_a_row_no_copy_can_parse_in_one_chunk_reloads_the_file_carefully_leaving_no_table_behind(tmp_path):
     path = write(tmp_path / "unparseable.csv", CLASSIC_HEADER,
                  numbered(60, line50=classic_line(start="2018-12-32 08:00:00")))
 
@@ -98,10 +103,10 @@ def test_a_row_no_copy_can_parse_in_one_range_reloads_the_file_carefully_leaving
     assert "unparseable.csv:50: skipped: starttime '2018-12-32 08:00:00' is not a date and time" in err
     assert Trip.objects.count() == 59
     assert orphans() == []
-    assert len(slices()) == 1  # the careful path writes one slice
+    assert len(chunks()) == 1  # the careful path writes one chunk
 
 
-def test_a_2021_file_is_cut_into_ranges_too(tmp_path):
+def test_a_2021_file_is_cut_into_chunks_too(tmp_path):
     rides = [modern_line(ride=f"R{i}", start_name=f"Station {i % 3}") for i in range(45)]
     rides[29] = modern_line(ride="late", start="2021-07-05 01:00:00", stop="2021-07-05 00:00:00")
     path = write(tmp_path / "modern.csv", MODERN_HEADER, rides)
@@ -110,7 +115,7 @@ def test_a_2021_file_is_cut_into_ranges_too(tmp_path):
 
     assert "loaded 44 trips, skipped 1 bad rows" in out
     assert "modern.csv:31: skipped: ended_at is before started_at" in err
-    assert len(slices()) >= 2
+    assert len(chunks()) >= 2
     assert Trip.objects.filter(usertype="Subscriber", tripduration=2130).count() == 44
 
 
@@ -128,7 +133,7 @@ def test_rows_the_orm_adds_between_loads_land_in_the_default_partition_without_o
     assert len(set(ids)) == len(ids)
 
 
-def test_replace_takes_the_rows_out_of_the_old_slices_and_loads_new_ones(tmp_path):
+def test_replace_takes_the_rows_out_of_the_old_chunks_and_loads_new_ones(tmp_path):
     path = write(tmp_path / "again.csv", CLASSIC_HEADER, numbered(60))
     load(path)
 
@@ -159,7 +164,7 @@ def test_the_migration_partitions_trip_and_back_keeping_every_row(tmp_path):
     assert "loaded 3 trips" in out
 
 
-def test_a_slice_left_behind_by_a_failed_load_is_dropped_by_the_next_load(tmp_path):
+def test_a_chunk_table_left_behind_by_a_failed_load_is_dropped_by_the_next_load(tmp_path):
     sql("CREATE TABLE trip_p999999 (LIKE trip)")
     assert orphans() == [("trip_p999999",)]
 
@@ -169,8 +174,73 @@ def test_a_slice_left_behind_by_a_failed_load_is_dropped_by_the_next_load(tmp_pa
     assert Trip.objects.count() == 3
 
 
+# --- the same real file through every path: the same rows, the same hour counts -----------
+
+FIELDS = [f.name for f in Trip._meta.fields if f.name != "trip_id"]
+
+
+def as_2021(path, target):
+    """A real classic file's rows in the 2021+ layout (ride_id, ..., member_casual)."""
+    kinds = {"Subscriber": "member", "Customer": "casual"}
+    with open(path, newline="") as f, open(target, "w", newline="") as out:
+        rows, writer = csv.reader(f), csv.writer(out)
+        next(rows)
+        writer.writerow(MODERN_HEADER.split(","))
+        for n, r in enumerate(rows):
+            writer.writerow([f"R{n}", "classic_bike", r[1], r[2], r[4], r[3], r[8], r[7], r[5], r[6], r[9],
+                             r[10], kinds.get(r[12], r[12])])
+    return target
+
+
+@pytest.fixture(params=["classic", "2021+"])
+def real_file(request, tmp_path):
+    if not child.DECEMBER.is_file():
+        pytest.skip(f"the shared Citi Bike files are not in {child.CITIBIKE} (see its PROVENANCE.md)")
+    return child.DECEMBER if request.param == "classic" else as_2021(child.DECEMBER, tmp_path / "JC-2021.csv")
+
+
+def loaded_here():
+    trips = list(Trip.objects.order_by("trip_id").values_list(*FIELDS))
+    return trips, sorted(Station.objects.values_list("name", "trips", "hours"))
+
+
+def loaded_on_sqlite(path, tmp_path):
+    """load_trips of `path` into a new SQLite file by a real manage.py (its parser process on)."""
+    db = tmp_path / "trips.sqlite3"
+    env = child.environment(TRIPS_DATABASE_URL=f"sqlite:///{db}")
+    assert manage("migrate", "trips", "--database", "trips", "-v0", env=env).returncode == 0
+    assert child.run(path, env=env).status == 0
+    with sqlite3.connect(db) as connection:
+        trips = connection.execute(f"SELECT {', '.join(FIELDS)} FROM trip ORDER BY trip_id").fetchall()  # noqa: S608
+        stations = sorted(connection.execute("SELECT name, trips, hours FROM trip_station").fetchall())
+    aware = [(d, *[datetime.fromisoformat(t).replace(tzinfo=UTC) for t in (s, e)], *rest)
+             for d, s, e, *rest in trips]
+    return aware, stations
+
+
+def test_the_fast_and_careful_paths_and_sqlite_load_a_real_file_into_the_same_rows_and_hour_counts(
+        real_file, tmp_path, monkeypatch):
+    load(real_file)
+    fast = loaded_here()
+    assert len(chunks()) == 3  # cut into three chunks, converted by the server
+    Trip.objects.all().delete()
+    LoadedFile.objects.all().delete()
+    Station.objects.all().delete()
+
+    def refused(chunk, cursor, progress):
+        raise postgres.FastPathFailed("a row COPY cannot read")
+
+    monkeypatch.setattr(pgcopy, "copy_csv", refused)  # so Python reads every row
+    load(real_file)
+    careful = loaded_here()
+
+    assert len(fast[0]) == child.DECEMBER_TRIPS and len(fast[1]) > 40
+    assert careful == fast
+    assert loaded_on_sqlite(real_file, tmp_path) == fast
+
+
 # --- a real manage.py load_trips process, signalled or cut off at each step ----------------
-# It loads a real Citi Bike month (3.7 MB), cut into three ranges (tests/support/load_trips_at.py).
+# It loads a real Citi Bike month (3.7 MB), cut into three chunks (tests/support/load_trips_at.py).
 
 
 @pytest.fixture
@@ -191,7 +261,7 @@ def assert_loads_exactly_once(env):
     assert Trip.objects.count() == child.DECEMBER_TRIPS + child.JANUARY_TRIPS
     assert sorted(LoadedFile.objects.values_list("name", "rows_loaded")) == [
         (child.DECEMBER.name, child.DECEMBER_TRIPS), (child.JANUARY.name, child.JANUARY_TRIPS)]
-    assert len(slices()) == 6 and orphans() == []
+    assert len(chunks()) == 6 and orphans() == []
     return again
 
 
@@ -200,13 +270,13 @@ def backends(where):
 
 
 @pytest.mark.parametrize(("point", "signum"), [
-    ("copy", signal.SIGINT),  # every range streaming on its connection
-    ("index", signal.SIGTERM),  # ranges copied, their connections busy in the server
-    ("filled", signal.SIGINT),  # slices committed, not attached
+    ("copy", signal.SIGINT),  # every chunk streaming on its connection
+    ("index", signal.SIGTERM),  # chunks copied, their connections busy in the server
+    ("filled", signal.SIGINT),  # chunk tables committed, not attached
     ("attach", signal.SIGTERM),  # the loader's own connection busy attaching
-    ("ledger", signal.SIGINT),  # every slice attached, nothing committed
+    ("ledger", signal.SIGINT),  # every chunk table attached, nothing committed
 ])
-def test_a_signal_anywhere_in_a_multi_range_load_keeps_nothing_and_the_next_load_wedges_on_nothing(
+def test_a_signal_anywhere_in_a_multi_chunk_load_keeps_nothing_and_the_next_load_wedges_on_nothing(
         database, point, signum):
     process = child.start(point, child.DECEMBER, env=database)
     child.wait_until_at(process, point)
@@ -215,7 +285,7 @@ def test_a_signal_anywhere_in_a_multi_range_load_keeps_nothing_and_the_next_load
 
     assert stopped.status == 128 + signum
     assert stopped.err == f"interrupted; nothing from {child.DECEMBER.name} was kept\n"
-    assert Trip.objects.count() == 0 and orphans() == []  # it dropped its own slices
+    assert Trip.objects.count() == 0 and orphans() == []  # it dropped its own chunk tables
     again = assert_loads_exactly_once(database)
     assert "Dropped" not in again.out
 
@@ -239,7 +309,7 @@ def test_a_signal_while_waiting_for_another_loads_lock_stops_at_once(database):
     assert_loads_exactly_once(database)
 
 
-def test_after_kill_9_the_next_load_drops_the_slices_left_behind_and_says_so_in_one_line(database):
+def test_after_kill_9_the_next_load_drops_the_chunk_tables_left_behind_and_says_so_in_one_line(database):
     process = child.start("filled", child.DECEMBER, env=database)
     child.wait_until_at(process, "filled")
 
@@ -254,7 +324,7 @@ def test_after_kill_9_the_next_load_drops_the_slices_left_behind_and_says_so_in_
 
 @pytest.mark.parametrize(("point", "whose"), [
     ("attach", "mode = 'ShareRowExclusiveLock' AND granted"),  # the loader's own connection
-    ("index", "false"),  # one of the ranges' connections
+    ("index", "false"),  # one of the chunks' connections
 ])
 def test_a_connection_the_server_ends_fails_the_load_in_one_line_and_wedges_nothing(database, point, whose):
     process = child.start(point, child.DECEMBER, env=database)

@@ -27,10 +27,11 @@ from tests.trips.conftest import (
     write,
     zipped,
 )
-from trips import rowpipe, sqliteload, stations
-from trips.loading import Loader
+from trips import stations
+from trips.load import rows, sqlite
+from trips.load.loader import Loader
+from trips.load.sources import Source
 from trips.models import LoadedFile, Station, Trip
-from trips.sources import Source
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
@@ -39,11 +40,11 @@ pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 def in_child(request, monkeypatch):
     if vendor() != "sqlite":
         pytest.skip("the parser process feeds SQLite's loader only")
-    monkeypatch.setattr(rowpipe, "CHILD_FROM_BYTES", 0)
-    monkeypatch.setattr(rowpipe, "BATCH_ROWS", 2)
+    monkeypatch.setattr(rows, "CHILD_FROM_BYTES", 0)
+    monkeypatch.setattr(rows, "BATCH_ROWS", 2)
     # 0: the child never hands a batch over; more than a pipe holds: it always does.
-    monkeypatch.setattr(rowpipe, "HAND_OVER_BELOW", 0 if request.param == "the child converts" else 1 << 40)
-    monkeypatch.setattr(sqliteload, "REBUILD_FROM_ROWS", 3)
+    monkeypatch.setattr(rows, "HAND_OVER_BELOW", 0 if request.param == "the child converts" else 1 << 40)
+    monkeypatch.setattr(sqlite, "REBUILD_FROM_ROWS", 3)
     before = children()
     yield
     assert children() == before  # no parser process left, running or unreaped
@@ -55,7 +56,7 @@ def children():
 
 
 def in_process(monkeypatch):
-    monkeypatch.setattr(rowpipe, "CHILD_FROM_BYTES", 1 << 40)
+    monkeypatch.setattr(rows, "CHILD_FROM_BYTES", 1 << 40)
 
 
 def trips():
@@ -157,14 +158,14 @@ def test_a_corrupt_gzip_read_in_the_child_is_an_error_naming_the_file_and_keeps_
 
 def test_a_database_error_while_inserting_stops_the_child_and_keeps_nothing(tmp_path, monkeypatch, in_child):
     index = station_index()
-    insert = sqliteload._insert
+    insert = sqlite._insert
 
-    def failing(raw, flat):
+    def failing(raw, batch):
         if Trip.objects.count() >= 4:
             raise sqlite3.OperationalError("disk I/O error")
-        insert(raw, flat)
+        insert(raw, batch)
 
-    monkeypatch.setattr(sqliteload, "_insert", failing)
+    monkeypatch.setattr(sqlite, "_insert", failing)
     path = write(tmp_path / "month.csv", CLASSIC_HEADER, [classic_line()] * 40)
 
     with pytest.raises(CommandError, match="month.csv: the database refused the load .disk I/O error."):
@@ -175,15 +176,15 @@ def test_a_database_error_while_inserting_stops_the_child_and_keeps_nothing(tmp_
 
 def test_ctrl_c_while_inserting_ends_the_child_keeps_nothing_and_says_so_in_one_line(
         tmp_path, monkeypatch, in_child):
-    def interrupted(raw, flat):
+    def interrupted(raw, batch):
         if Trip.objects.count() >= 4 and not sent:
             sent.append(signal.SIGINT)
             os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, to this process
-        insert(raw, flat)
+        insert(raw, batch)
 
     sent = []
-    insert = sqliteload._insert
-    monkeypatch.setattr(sqliteload, "_insert", interrupted)
+    insert = sqlite._insert
+    monkeypatch.setattr(sqlite, "_insert", interrupted)
     # More rows than the pipe holds: the child is still reading when the parent stops.
     path = write(tmp_path / "month.csv", CLASSIC_HEADER, [classic_line()] * 20_000)
     err = io.StringIO()
@@ -194,7 +195,7 @@ def test_ctrl_c_while_inserting_ends_the_child_keeps_nothing_and_says_so_in_one_
     assert stopped.value.code == 130
     assert err.getvalue() == "interrupted; nothing from month.csv was kept\n"
     assert not Trip.objects.exists() and not LoadedFile.objects.exists()
-    monkeypatch.setattr(rowpipe, "BATCH_ROWS", 200)  # the same again, at a normal pace
+    monkeypatch.setattr(rows, "BATCH_ROWS", 200)  # the same again, at a normal pace
     assert "loaded 20,000 trips" in load(path)[0]
     assert Trip.objects.count() == 20_000
 
@@ -203,7 +204,7 @@ def test_a_big_file_is_parsed_in_process_when_no_child_interpreter_can_start(tmp
     def no_interpreter(*args, **kwargs):
         raise FileNotFoundError("no python here")
 
-    monkeypatch.setattr(rowpipe.subprocess, "Popen", no_interpreter)
+    monkeypatch.setattr(rows.subprocess, "Popen", no_interpreter)
     path = write(tmp_path / "month.csv", CLASSIC_HEADER, [classic_line(), classic_line(duration="x")])
 
     out, err = load(path)
@@ -216,12 +217,12 @@ def test_the_station_index_is_rebuilt_for_a_big_file_and_kept_up_to_date_for_a_s
         tmp_path, monkeypatch, in_child):
     index, rebuilt = station_index(), []
 
-    class Watched(sqliteload._Index):
+    class Watched(sqlite._Index):
         def __exit__(self, *exc):
             rebuilt.append(self.sql is not None)
             return super().__exit__(*exc)
 
-    monkeypatch.setattr(sqliteload, "_Index", Watched)
+    monkeypatch.setattr(sqlite, "_Index", Watched)
     load(write(tmp_path / "big.csv", CLASSIC_HEADER, [classic_line(600 + i) for i in range(40)]))
     load(write(tmp_path / "small.csv", CLASSIC_HEADER, [classic_line(60 + i) for i in range(5)]))
 
@@ -231,7 +232,7 @@ def test_the_station_index_is_rebuilt_for_a_big_file_and_kept_up_to_date_for_a_s
 
 
 def test_progress_is_reported_every_so_many_rows_and_at_the_end(tmp_path, monkeypatch, in_child):
-    monkeypatch.setattr(sqliteload, "PROGRESS_ROWS", 4)
+    monkeypatch.setattr(sqlite, "PROGRESS_ROWS", 4)
     shown = []
     path = write(tmp_path / "month.csv", CLASSIC_HEADER, [classic_line()] * 10)
 

@@ -1,4 +1,7 @@
-"""A trip file's rows in flat batches, parsed in a child process when the file is big.
+"""The row producer: a trip file's good rows in batches, for every engine that writes Python's
+rows (SQLite, Snowflake, PostgreSQL's careful path, --dry-run), parsed in a child process
+when the file is big. A batch is a list of the values of up to BATCH_ROWS rows one after
+another, in COLUMNS order (no tuple per row to build, and `executemany`-free INSERTs).
 
 Parsing (csv.reader and Layout.row) costs more CPU than SQLite's inserting, and one thread
 cannot do both at the speed of a bare csv.reader + executemany (bench/trips_load.py). A child
@@ -30,11 +33,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import spawn
-from operator import itemgetter
 from pathlib import Path
 
-from trips.formats import COLUMNS, LOCAL_HOUR, BadRow, Layout
-from trips.sources import Source
+from trips.load.rules import BadRow, Layout, add_station_hours
+from trips.load.sources import Source
 
 # Smaller sources parse in-process: a child interpreter costs ~0.1 s to start.
 CHILD_FROM_BYTES = 4 << 20
@@ -43,11 +45,9 @@ CHILD_FROM_BYTES = 4 << 20
 BATCH_ROWS = 200
 # The child hands a batch over unconverted when less than this waits in the pipe.
 HAND_OVER_BELOW = 64 << 10
-WIDTH = len(COLUMNS)
-_START_HOUR = itemgetter(slice(0, 13))
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 _CHILD = ("import sys; sys.path.insert(0, sys.argv[1]); "
-          "from trips.rowpipe import child_main; child_main(*sys.argv[2:])")
+          "from trips.load.rows import child_main; child_main(*sys.argv[2:])")
 
 
 @dataclass
@@ -63,28 +63,22 @@ class ChildTraceback(Exception):
     """The parser process's own traceback, as the cause of an error it handed back."""
 
 
-def count_hours(hours: Counter, flat: list):
-    """Add the (station, New York hour) of each row in `flat`, counted in C, not row by row."""
-    starts = map(LOCAL_HOUR.__getitem__, map(_START_HOUR, flat[1::WIDTH]))
-    hours.update(zip(flat[4::WIDTH], starts, strict=True))
-
-
 def records(stream):
     """csv.reader over a binary CSV stream, as load_trips has always read one."""
     return csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=""))
 
 
 def converted_batch(reader, row, where: str, size: int) -> tuple[list, list]:
-    """(the values of the good rows among the next `size` records, one after another in
-    COLUMNS order, [(where, line, reason) of each bad one])."""
-    flat, bad = [], []
-    extend = flat.extend
+    """(the batch of the good rows among the next `size` records, [(where, line, reason) of
+    each bad one])."""
+    batch, bad = [], []
+    extend = batch.extend
     for fields in itertools.islice(reader, size):
         try:
             extend(row(fields))
         except BadRow as exc:
             bad.append((where, reader.line_num, str(exc)))
-    return flat, bad
+    return batch, bad
 
 
 def raw_batch(reader, size: int) -> tuple[list, list]:
@@ -99,19 +93,19 @@ def raw_batch(reader, size: int) -> tuple[list, list]:
 
 def converted(row, where: str, rows: list, lines: list) -> tuple[list, list]:
     """converted_batch() of records read by raw_batch()."""
-    flat, bad = [], []
-    extend = flat.extend
+    batch, bad = [], []
+    extend = batch.extend
     for fields, line in zip(rows, lines, strict=True):
         try:
             extend(row(fields))
         except BadRow as exc:
             bad.append((where, line, str(exc)))
-    return flat, bad
+    return batch, bad
 
 
-def batches(parts, size: int = BATCH_ROWS) -> Iterator[tuple[list, list]]:
-    """converted_batch() after converted_batch() of every part, parsed here."""
-    for where, stream in parts:
+def batches(csvs, size: int = BATCH_ROWS) -> Iterator[tuple[list, list]]:
+    """converted_batch() after converted_batch() of every CSV, parsed here."""
+    for where, stream in csvs:
         reader = records(stream)
         row = Layout(next(reader, [])).row
         while (batch := converted_batch(reader, row, where, size)) != ([], []):
@@ -119,25 +113,28 @@ def batches(parts, size: int = BATCH_ROWS) -> Iterator[tuple[list, list]]:
 
 
 @contextmanager
-def parsed(source: Source) -> Iterator[tuple[Iterator[tuple[list, list]], Parsed]]:
-    """(batches of the source, its Parsed summary, complete once the batches are exhausted)."""
-    result = Parsed()
+def produced(job) -> Iterator[tuple[Iterator[list], Parsed]]:
+    """(the batches of job.source, each bad row reported to job.bad() before its batch comes;
+    the Parsed summary, complete once the batches are exhausted)."""
+    result, source = Parsed(), job.source
     big = source.is_url or (source.size or 0) >= CHILD_FROM_BYTES
     with (_in_child if big else _in_process)(source, result) as received:
-        yield _counted(received, result.hours), result
+        yield _reported(received, job, result.hours), result
 
 
-def _counted(batches, hours):
-    # Counted here, in the parent, which has CPU to spare while the child parses.
-    for flat, bad in batches:
-        count_hours(hours, flat)
-        yield flat, bad
+def _reported(received, job, hours):
+    for batch, bad in received:
+        for where, line, reason in bad:
+            job.bad(where, line, reason)
+        # Counted here, in the parent, which has CPU to spare while the child parses.
+        add_station_hours(hours, batch)
+        yield batch
 
 
 @contextmanager
 def _in_process(source, result):
-    with source.parts() as (reader, parts):
-        yield batches(parts)
+    with source.csvs() as (reader, csvs):
+        yield batches(csvs)
     result.sha256, result.bytes = reader.sha256.hexdigest(), reader.bytes
 
 
@@ -184,7 +181,7 @@ def _received(receiver, child, result):
             yield message[1], message[2]
         elif message[0] == "raw":
             yield converted(row, where, message[1], message[2])
-        elif message[0] == "part":
+        elif message[0] == "csv":
             where, row = message[1], Layout(message[2]).row
         elif message[0] == "end":
             result.sha256, result.bytes = message[1], message[2]
@@ -216,9 +213,9 @@ def child_main(location: str, fd: str, size: str, hand_over_below: str):
     with open(int(fd), "wb") as sender:
         parent_idle = _parent_idle(sender.fileno(), int(hand_over_below))
         try:
-            with Source(location).parts() as (reader, parts):
-                for where, stream in parts:
-                    _send_part(sender, where, stream, int(size), parent_idle)
+            with Source(location).csvs() as (reader, csvs):
+                for where, stream in csvs:
+                    _send_csv(sender, where, stream, int(size), parent_idle)
             _send(sender, ("end", reader.sha256.hexdigest(), reader.bytes))
         except BrokenPipeError:
             return  # the parent stopped reading: it has its own error to report
@@ -227,11 +224,11 @@ def child_main(location: str, fd: str, size: str, hand_over_below: str):
                 _send(sender, ("error", _pickled(exc), traceback.format_exc()))
 
 
-def _send_part(sender, where, stream, size, parent_idle):
+def _send_csv(sender, where, stream, size, parent_idle):
     reader = records(stream)
     header = next(reader, [])
     row = Layout(header).row  # NotATripFile here, as in-process
-    _send(sender, ("part", where, header))
+    _send(sender, ("csv", where, header))
     while True:
         if parent_idle():
             message = ("raw", *raw_batch(reader, size))

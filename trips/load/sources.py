@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.error import URLError
 from urllib.parse import urlsplit
 
-CHUNK = 1 << 20
+READ_BYTES = 1 << 20
 USER_AGENT = "django-database-tutorials load_trips"
 ZIP_MAGIC, GZIP_MAGIC = b"PK\x03\x04", b"\x1f\x8b"
 
@@ -42,7 +42,7 @@ class HashingReader(io.RawIOBase):
         return len(data)
 
     def drain(self):
-        while self.read(CHUNK):
+        while self.read(READ_BYTES):
             pass
 
 
@@ -70,7 +70,7 @@ class Source:
         return reader.sha256.hexdigest()
 
     def plain_file(self) -> Path | None:
-        """The local file itself when it is an uncompressed CSV, which can be read in ranges."""
+        """The local file itself when it is an uncompressed CSV, which can be read in chunks."""
         if self.is_url:
             return None
         with open(self.location, "rb") as f:
@@ -94,24 +94,25 @@ class Source:
             yield response
 
     @contextmanager
-    def parts(self):
-        """(hashing reader, iterator of (part name, binary stream)) for the whole source."""
+    def csvs(self):
+        """(hashing reader, iterator of (CSV name, binary stream)) for the whole source."""
         with self._raw() as raw:
             reader = HashingReader(raw)
-            buffered = io.BufferedReader(reader, CHUNK)
+            buffered = io.BufferedReader(reader, READ_BYTES)
             magic = buffered.peek(4)[:4]
             if magic.startswith(ZIP_MAGIC):
-                yield reader, self._zip_parts(buffered)
+                yield reader, self._zip_csvs(buffered)
             elif magic.startswith(GZIP_MAGIC):
-                yield reader, iter([(self.name, io.BufferedReader(gzip.GzipFile(fileobj=buffered), CHUNK))])
+                unzipped = io.BufferedReader(gzip.GzipFile(fileobj=buffered), READ_BYTES)
+                yield reader, iter([(self.name, unzipped)])
             else:
                 yield reader, iter([(self.name, buffered)])
             reader.drain()
 
-    def _zip_parts(self, buffered):
+    def _zip_csvs(self, buffered):
         # A zip's directory is at its end: spool it (to disk, not memory) when not seekable.
         with tempfile.TemporaryFile() as spool:
-            shutil.copyfileobj(buffered, spool, CHUNK)
+            shutil.copyfileobj(buffered, spool, READ_BYTES)
             spool.seek(0)
             try:
                 archive = zipfile.ZipFile(spool)
@@ -126,4 +127,4 @@ class Source:
                     raise SourceError(f"{self.location}: the zip holds no .csv file")
                 for member in members:
                     with archive.open(member) as stream:
-                        yield f"{self.name}!{member.filename}", io.BufferedReader(stream, CHUNK)
+                        yield f"{self.name}!{member.filename}", io.BufferedReader(stream, READ_BYTES)

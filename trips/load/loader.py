@@ -1,26 +1,27 @@
 """load_trips' work: one source file at a time, each in one transaction with its ledger row.
 
 A file's trips and its LoadedFile row commit together, so a failure half-way keeps every
-earlier file and nothing of this one, and a re-run loads exactly what is missing.
+earlier file and nothing of this one, and a re-run loads exactly what is missing. The rows
+themselves are each engine's to write (trips/load/sqlite.py, postgres.py, snowflake.py),
+through the same entry point: write(job) -> (sha256, bytes read).
 """
 
 import csv
-import io
-import time
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connections, router, transaction
 from django.db.models import Max, Q
 
-from trips import background, interrupts, sqliteload, stations
-from trips.formats import COLUMNS, INSERT, LOCAL_HOUR, BadRow, Layout, NotATripFile
+from trips import stations
+from trips.load import interrupts, postgres, rows, snowflake, sqlite
+from trips.load.rules import WIDTH, NotATripFile
+from trips.load.sources import Source, SourceError
 from trips.models import LoadedFile, Trip
-from trips.sources import Source, SourceError
 
-SNOWFLAKE_BATCH = 1_000
+ENGINES = {"sqlite": sqlite, "postgresql": postgres, "snowflake": snowflake}
 
 
 class LoadError(Exception):
@@ -38,10 +39,26 @@ class Report:
     status: str = "loaded"  # loaded, would load, already loaded
     loaded: int = 0
     skipped: int = 0
-    seconds: float = 0.0
     replaced: int = 0
     previous: LoadedFile | None = None
-    hours: Counter = field(default_factory=Counter)
+    hours: Counter = field(default_factory=Counter)  # (start station, New York hour) -> trips
+
+
+@dataclass
+class Job:
+    """One file's rows to write, as an engine's write(job) sees it."""
+
+    alias: str
+    source: Source
+    report: Report
+    careful: bool = False  # PostgreSQL: Python reads every row (COPY refused one)
+    on_bad: Callable[[str, int, str], None] = lambda where, line, reason: None
+    on_progress: Callable[[int], None] = lambda rows: None
+    on_note: Callable[[str], None] = lambda text: None
+
+    def bad(self, where: str, line: int, reason: str) -> None:
+        self.report.skipped += 1
+        self.on_bad(where, line, reason)
 
 
 @dataclass
@@ -58,7 +75,7 @@ class Loader:
         return connections[self.alias].vendor
 
     def load(self, source: Source) -> Report:
-        report, started = Report(source.name), time.monotonic()
+        report = Report(source.name)
         try:
             olds = self._previous_loads(source)
             if self.dry_run:
@@ -75,7 +92,6 @@ class Loader:
         except (OSError, EOFError, zlib.error, csv.Error) as exc:
             # A truncated download, a corrupt .gz, a NUL byte: nothing of this file is kept.
             raise LoadError(f"{source.location}: cannot read it ({type(exc).__name__}: {exc})") from None
-        report.seconds = time.monotonic() - started
         return report
 
     def _previous_loads(self, source):
@@ -89,12 +105,13 @@ class Loader:
                 raise AlreadyLoaded(previous)
         return []
 
-    def _load_atomically(self, source, report, olds):
-        from trips.pgload import FastPathFailed
+    def _job(self, source, report, careful=False) -> Job:
+        return Job(self.alias, source, report, careful, self.on_bad, self.on_progress, self.on_note)
 
+    def _load_atomically(self, source, report, olds):
         try:
             self._transaction(source, report, olds, careful=False)
-        except FastPathFailed:
+        except postgres.FastPathFailed:
             # Some row needs Python's row-by-row checks: start this file again, carefully.
             report.loaded = report.skipped = 0
             report.hours.clear()
@@ -102,7 +119,7 @@ class Loader:
 
     def _transaction(self, source, report, olds, careful):
         """The file's one transaction. A signal cancels the database call it waits on, but
-        not the commit: that lands whole or not at all (trips/interrupts.py)."""
+        not the commit: that lands whole or not at all (trips/load/interrupts.py)."""
         wrapper = connections[self.alias]
         try:
             with interrupts.cancelling(lambda: _cancel(wrapper)), transaction.atomic(using=self.alias):
@@ -110,19 +127,17 @@ class Loader:
                 interrupts.hold()
         except BaseException:
             if self.vendor == "postgresql":
-                from trips import pgload
-
-                # The slices other connections filled and committed, never attached.
-                pgload.drop_unattached(self.alias)
+                # The chunk tables other connections filled and committed, never attached.
+                postgres.drop_unattached(self.alias)
             raise
         finally:
             interrupts.release()
 
     def _dry_run(self, source, report, olds):
-        with source.parts() as (reader, parts):
-            for _ in self._rows(parts, report):
-                report.loaded += 1
-        previous = LoadedFile.objects.using(self.alias).filter(sha256=reader.sha256.hexdigest()).first()
+        with rows.produced(self._job(source, report)) as (batches, parsed):
+            for batch in batches:
+                report.loaded += len(batch) // WIDTH
+        previous = LoadedFile.objects.using(self.alias).filter(sha256=parsed.sha256).first()
         if previous and not olds:
             raise AlreadyLoaded(previous)
         report.status = "would load"
@@ -136,7 +151,7 @@ class Loader:
         for old in olds:
             report.replaced += self._forget(old)
         after_id = Trip.objects.using(self.alias).aggregate(m=Max("trip_id"))["m"] or 0
-        sha256, size = self._write_all(source, report, careful)
+        sha256, size = ENGINES.get(self.vendor, snowflake).write(self._job(source, report, careful))
         previous = LoadedFile.objects.using(self.alias).filter(sha256=sha256).first()
         if previous:
             raise AlreadyLoaded(previous)  # the same bytes under another name: roll back
@@ -149,57 +164,10 @@ class Loader:
 
     def _forget(self, old: LoadedFile) -> int:
         trips = Trip.objects.using(self.alias).filter(trip_id__gt=old.after_id, trip_id__lte=old.last_id)
-        stations.merge(self.alias, stations.hour_counts(self.alias, old.after_id, old.last_id), sign=-1)
+        stations.merge(self.alias, stations.station_hours(self.alias, old.after_id, old.last_id), sign=-1)
         deleted = trips._raw_delete(self.alias)
         old.delete()
         return deleted
-
-    def _write_all(self, source, report, careful) -> tuple[str, int]:
-        """Every good row of `source` written; (its sha256, the bytes read)."""
-        if self.vendor == "sqlite":
-            # The child process that parses a big file reads (and hashes) it itself.
-            return sqliteload.write(self, source, report)
-        with source.parts() as (reader, parts):
-            self._write(source, parts, report, careful)
-        return reader.sha256.hexdigest(), reader.bytes
-
-    def _write(self, source, parts, report, careful):
-        if self.vendor == "postgresql":
-            from trips import pgload
-
-            if careful:
-                pgload.python_rows(self, source, parts, report)
-            else:
-                pgload.copy_parts(self, source, parts, report)
-        else:
-            self._multirow(parts, report)
-
-    def _multirow(self, parts, report):
-        row_sql = f"({', '.join(['%s'] * len(COLUMNS))})"
-        with connections[self.alias].cursor() as cursor:
-            for batch in background.batches(self._rows(parts, report), SNOWFLAKE_BATCH):
-                params = [v + "+00:00" if i in (1, 2) else v for row in batch for i, v in enumerate(row)]
-                cursor.execute(INSERT + ", ".join([row_sql] * len(batch)), params)
-                report.loaded += len(batch)
-                self.on_progress(report.loaded)
-
-    def _rows(self, parts, report) -> Iterator[tuple]:
-        """Every good row of every part, counting stations per hour; bad rows reported."""
-        hours = report.hours
-        for where, stream in parts:
-            text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-            reader = csv.reader(text)
-            layout = Layout(next(reader, []))
-            row = layout.row
-            for fields in reader:
-                try:
-                    values = row(fields)
-                except BadRow as exc:
-                    report.skipped += 1
-                    self.on_bad(where, reader.line_num, str(exc))
-                    continue
-                hours[values[4], LOCAL_HOUR[values[1][:13]]] += 1
-                yield values
 
 
 def _cancel(wrapper):

@@ -1,0 +1,157 @@
+"""The row rules: Python's without a database, and each SQL twin against its Python rule."""
+
+import sqlite3
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connections, router
+
+from tests.trips.conftest import CLASSIC_HEADER, MODERN_HEADER, vendor
+from trips.load import rules
+from trips.load.rules import BadRow, Layout, NotATripFile, utc_text
+from trips.models import Trip
+
+
+def classic(**changes):
+    row = dict(zip(
+        ["tripduration", "starttime", "stoptime", "sid", "sname", "slat", "slon", "eid", "ename", "elat",
+         "elon", "bikeid", "usertype", "birth", "gender"],
+        ["600", "2018-12-01 08:00:00.1230", "2018-12-01 08:10:00.1230", "3186", "Grove St PATH",
+         "40.7195", "-74.0431", "3183", "Exchange Place", "40.7162", "-74.0334", "29000", "Subscriber",
+         "1985", "1"], strict=True,
+    ))
+    row.update(changes)
+    return list(row.values())
+
+
+LAYOUT = Layout(CLASSIC_HEADER.replace('"', "").split(","))
+
+
+def test_new_york_local_times_become_utc_across_daylight_saving():
+    assert utc_text("2018-12-01 00:03:53.3860", "t") == "2018-12-01 05:03:53.386000"  # EST
+    assert utc_text("2018-07-01 00:03:53", "t") == "2018-07-01 04:03:53"  # EDT
+    assert utc_text("3/11/2018 3:30", "t") == "2018-03-11 07:30:00"  # the morning clocks go forward
+    assert utc_text("2021-07-01T10:00", "t") == "2021-07-01 14:00:00"
+
+
+@pytest.mark.parametrize("text", ["2018-13-01 00:00:00", "2018-02-30 10:00:00", "yesterday",
+                                  "2018-12-01 10:61:00", "13/45/2018 10:00"])
+def test_impossible_times_are_bad_rows(text):
+    with pytest.raises(BadRow, match="is not a date and time"):
+        utc_text(text, "starttime")
+
+
+def test_the_fast_path_and_the_careful_path_agree_on_empty_markers():
+    values = LAYOUT.row(classic(birth="\\N", bikeid="", slat="", gender="NULL"))
+
+    assert values[0] == 600
+    assert values[5] is None and values[11] is None and values[14] is None and values[15] is None
+
+
+def test_header_spellings_vary_but_name_the_same_columns():
+    header = ["Trip Duration", "Start Time", "Stop Time", "Start Station ID", "Start Station Name",
+              "End Station ID", "End Station Name", "User Type"]
+    layout = Layout(header)
+
+    values = layout.row(["61", "6/1/2015 0:00", "6/1/2015 0:01", "1", "A", "2", "B", "Customer"])
+    assert values[0] == 61 and values[13] == "Customer" and values[5] is None
+
+
+def test_a_2021_row_maps_member_to_subscriber_and_computes_its_duration():
+    layout = Layout(MODERN_HEADER.split(","))
+
+    line = "X,electric_bike,2021-07-01 10:00:00,2021-07-01 10:20:30,A,JC1,B,JC2,40.7,-74.0,40.7,-74.0,member"
+    values = layout.row(line.split(","))
+    assert values[0] == 1230 and values[13] == "Subscriber" and values[3] == "JC1"
+
+
+def test_a_file_without_trip_columns_names_what_is_missing():
+    with pytest.raises(NotATripFile, match="missing column.*started_at|tripduration"):
+        Layout(["station_id", "name"])
+
+
+# --- Each SQL twin gives what its Python rule gives, run on real SQLite and PostgreSQL -------
+
+TEXTS = ["  Grove St PATH ", "JC115", "", None]
+NUMBERS = [("start_station_latitude", "40.71958611"), ("end_station_longitude", "-74.0334588"),
+           ("start_station_latitude", ""), ("bikeid", "29000"), ("birth_year", " 1985 "), ("gender", "0"),
+           ("tripduration", "600")]
+KINDS = ["member", " Casual ", "MEMBER", "Subscriber", "", None]
+EIGHT, TEN_PAST, NINE = "2018-12-01 08:00:00", "2018-12-01 08:10:00", "2018-12-01 09:00:00"
+REFUSALS = [(600, EIGHT, TEN_PAST), (-5, EIGHT, TEN_PAST), (600, NINE, EIGHT), (0, EIGHT, EIGHT),
+            (-1, NINE, EIGHT)]
+# New York local times: an hour that happens twice (November), one that never happens (March),
+# month/day/year, a fraction, and either side of midnight UTC.
+TIMES = ["2018-11-04 01:30:00", "2018-11-04 00:59:59", "2018-11-04 02:00:00", "2018-03-11 02:30:00",
+         "3/11/2018 3:30", "2018-12-01 00:03:53.3860", "2021-07-01T10:00", "2018-07-01 20:15:00"]
+DURATIONS = [("2021-07-01 10:00:00.700", "2021-07-01 10:00:10.200"),  # 9.5 s: whole seconds, down
+             ("2021-11-07 00:50:00", "2021-11-07 01:10:00"), ("2021-07-04 23:30:00", "2021-07-05 00:05:30")]
+
+
+def on_sqlite(expression, *cells):
+    """`expression` of the cells c0, c1... (bound as text), by an in-memory SQLite."""
+    names = ", ".join(f"CAST(? AS text) AS c{i}" for i in range(len(cells)))
+    with sqlite3.connect(":memory:") as db:
+        return db.execute(f"SELECT {expression} FROM (SELECT {names}) AS f", cells).fetchone()[0]  # noqa: S608
+
+
+def on_postgresql(expression, *cells):
+    """The same on the PostgreSQL of the test run."""
+    names = ", ".join(f"CAST(%s AS text) AS c{i}" for i in range(len(cells)))
+    with connections[router.db_for_write(Trip)].cursor() as cursor:
+        cursor.execute(f"SELECT {expression} FROM (SELECT {names}) AS f", cells)  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def engines():
+    yield on_sqlite
+    if vendor() == "postgresql":
+        yield on_postgresql
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_the_sql_twins_of_texts_numbers_rider_kinds_and_refusals_agree_with_python():
+    for run in engines():
+        for value in TEXTS:
+            assert run(rules.text_sql("c0"), value) == rules.text(value), value
+            assert run(rules.text_or_none_sql("c0"), value) == rules.text_or_none(value), value
+        for column, value in NUMBERS:
+            python = rules.whole(value, column) if column == "tripduration" else (
+                rules.number(value, column) if "itude" in column else rules.whole_or_none(value, column))
+            assert run(rules.number_sql("c0", column), value) == python, value
+        for value in KINDS:
+            for modern in (True, False):
+                assert run(rules.usertype_sql("c0", modern), value) == rules.usertype(value, modern), value
+        for seconds, start, stop in REFUSALS:
+            for modern in (True, False):
+                sql = rules.refusal_sql("CAST(c0 AS integer)", "c1", "c2", modern)
+                assert run(sql, str(seconds), start, stop) == rules.refusal(seconds, start, stop, modern)
+
+
+def utc(text):
+    return datetime.fromisoformat(rules.utc_text(text, "t")).replace(tzinfo=UTC)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(databases="__all__")
+def test_the_sql_twins_of_times_durations_and_station_hours_agree_with_python_on_postgresql():
+    if vendor() != "postgresql":
+        pytest.skip("times are converted in SQL on PostgreSQL only (make test-postgres)")
+    for text in TIMES:
+        assert on_postgresql(rules.utc_sql("c0"), text) == utc(text), text
+    for start, stop in DURATIONS:
+        sql = rules.duration_sql(rules.utc_sql("c0"), rules.utc_sql("c1"))
+        python = rules.duration(rules.utc_text(start, "t"), rules.utc_text(stop, "t"))
+        assert on_postgresql(sql, start, stop) == python, (start, stop)
+    batch = [v for i, t in enumerate(TIMES) for v in (600, rules.utc_text(t, "t"), "", "", f"S{i % 3}")
+             + (None,) * (rules.WIDTH - 5)]
+    python = Counter()
+    rules.add_station_hours(python, batch)
+    with connections[router.db_for_write(Trip)].cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE hours_twin (start_station_name text, starttime timestamptz)")
+        cursor.executemany("INSERT INTO hours_twin VALUES (%s, %s)", [
+            (f"S{i % 3}", utc(t)) for i, t in enumerate(TIMES)])
+        cursor.execute(rules.station_hours_sql("hours_twin"))
+        assert Counter({(name, hour): n for name, hour, n in cursor.fetchall()}) == python
+        cursor.execute("DROP TABLE hours_twin")

@@ -1,0 +1,147 @@
+"""What one connection does to fill one chunk's table (trips/load/postgres.py): COPY, checks, counts.
+
+All SQL here is built from our own column names and chunk table names, never from text in a file.
+"""
+
+import io
+from collections import Counter
+
+from trips.load import interrupts
+from trips.load.rules import COLUMNS, NULLABLE, refusal_sql, sql_values, station_hours_sql
+
+READ_BYTES = 1 << 20
+
+
+class FileChunk(io.RawIOBase):
+    """Bytes [begin, end) of a file, opened on first read (so each thread has its own)."""
+
+    def __init__(self, path, begin, end):
+        self.path, self.begin, self.left, self.file = path, begin, end - begin, None
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        if self.left <= 0:
+            return b""
+        if self.file is None:
+            self.file = open(self.path, "rb")  # noqa: SIM115 (closed at the end of the chunk)
+            self.file.seek(self.begin)
+        data = self.file.read(min(self.left, READ_BYTES if size is None or size < 0 else size))
+        self.left = self.left - len(data) if data else 0
+        if not self.left:
+            self.file.close()
+        return data
+
+
+class GaveUp(Exception):  # noqa: N818 (not an error of its own: another chunk failed first)
+    """Another chunk of the same load failed: this one stops, its work would be thrown away."""
+
+
+def check(chunk):
+    """Between the statements of a chunk: stop on a signal, or when another chunk failed."""
+    interrupts.stop_here()
+    if chunk.give_up.is_set():
+        raise GaveUp
+
+
+class Counting(io.RawIOBase):
+    """Passes a chunk's stream through, telling `progress` how many lines went by."""
+
+    def __init__(self, chunk, progress):
+        self.chunk, self.stream, self.progress = chunk, chunk.stream, progress
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        check(self.chunk)  # raised here, it ends this COPY (psycopg2 aborts it)
+        data = self.stream.read(size)
+        self.progress(data.count(b"\n"))
+        return data
+
+
+def count_lines(path, begin, end) -> int:
+    with open(path, "rb") as f:
+        f.seek(begin)
+        return sum(block.count(b"\n") for block in iter(lambda: f.read(min(READ_BYTES, end - f.tell())), b""))
+
+
+def copy_csv(chunk, cursor, progress):
+    """Fill the chunk's table from its CSV bytes; bad rows go to chunk.bad as (line, reason)."""
+    layout = chunk.layout
+    stream = Counting(chunk, progress)
+    columns = [layout.index_of(i) for i in range(layout.width)]
+    if layout.modern or None in columns or len(set(columns)) != len(columns):
+        _copy_staged(cursor, chunk, stream)
+    else:
+        _copy_direct(cursor, chunk, columns, stream)
+
+
+def _copy_direct(cursor, chunk, columns, stream):
+    force_null = [c for c in columns if c in NULLABLE]
+    options = f", FORCE_NULL ({', '.join(force_null)})" if force_null else ""
+    cursor.copy_expert(f"COPY {chunk.table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{options})",
+                       stream, size=READ_BYTES)
+    chunk.end = chunk.base + cursor.rowcount
+    reason = refusal_sql("tripduration", "starttime", "stoptime", modern=False)
+    cursor.execute(f"DELETE FROM {chunk.table} WHERE {reason} IS NOT NULL "  # noqa: S608
+                   f"RETURNING trip_id, {reason}")
+    # The chunk's sequence gave record n of the chunk the id base + n.
+    chunk.bad = [(chunk.first_line + trip_id - chunk.base, why) for trip_id, why in sorted(cursor.fetchall())]
+    chunk.loaded = chunk.end - chunk.base - len(chunk.bad)
+
+
+def _copy_staged(cursor, chunk, stream):
+    layout = chunk.layout
+    cells = ", ".join(f"c{i} text" for i in range(layout.width))
+    cursor.execute(f"CREATE TEMP TABLE trip_stage (line bigserial, {cells}) ON COMMIT DROP")
+    names = ", ".join(f"c{i}" for i in range(layout.width))
+    cursor.copy_expert(f"COPY trip_stage ({names}) FROM STDIN WITH (FORMAT csv)", stream, size=READ_BYTES)
+    chunk.end = chunk.base + cursor.rowcount
+    values = sql_values(layout)
+    reason = refusal_sql(values["tripduration"], values["starttime"], values["stoptime"], layout.modern)
+    cursor.execute(f"SELECT line, {reason} FROM trip_stage WHERE {reason} IS NOT NULL ORDER BY line")  # noqa: S608
+    chunk.bad = [(chunk.first_line + line - 1, why) for line, why in cursor.fetchall()]
+    select = ", ".join(values[c] for c in COLUMNS)
+    cursor.execute(f"INSERT INTO {chunk.table} (trip_id, {', '.join(COLUMNS)}) "  # noqa: S608
+                   f"SELECT {chunk.base - 1} + line, {select} FROM trip_stage WHERE {reason} IS NULL")
+    chunk.loaded = cursor.rowcount
+
+
+def copy_text(chunk, cursor, progress):
+    """Fill the chunk's table from rows Python has parsed and checked (the careful path)."""
+    cursor.execute("SET TIME ZONE 'UTC'")  # the rows' times are UTC
+    stream = Counting(chunk, progress)  # a row is a line in COPY's text format
+    cursor.copy_expert(f"COPY {chunk.table} ({', '.join(COLUMNS)}) FROM STDIN", stream, size=1 << 16)
+    chunk.end = chunk.base + cursor.rowcount
+    chunk.loaded = chunk.end - chunk.base
+    cursor.execute("SET TIME ZONE 'America/New_York'")
+
+
+def station_hours(cursor, table) -> Counter:
+    """(station name, New York hour) -> trips in the table, counted by the server."""
+    cursor.execute(station_hours_sql(table))
+    return Counter({(name, hour): n for name, hour, n in cursor.fetchall()})
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+class TextRows(io.RawIOBase):
+    """Batches of rows (their values one after another) as COPY's text format."""
+
+    def __init__(self, batches, width):
+        self.batches, self.width = batches, width
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        for batch in self.batches:
+            if batch:  # else every row of it was bad
+                cells = ["\\N" if v is None else (v.translate(_ESCAPES) if isinstance(v, str) else repr(v))
+                         for v in batch]
+                lines = ["\t".join(cells[i:i + self.width]) for i in range(0, len(cells), self.width)]
+                return ("\n".join(lines) + "\n").encode()
+        return b""
