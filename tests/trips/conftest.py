@@ -2,25 +2,7 @@ import csv
 
 import pytest
 
-# The helpers live in tests/support/trip_files.py. Imported here for the fixtures below and,
-# until they import tests.support.trip_files themselves, for the loader's test modules.
-from tests.support.trip_files import (  # noqa: F401
-    CITIBIKE,
-    CLASSIC_HEADER,
-    GRAHAM,
-    JC_DECEMBER,
-    MODERN_HEADER,
-    NYC_DAYS,
-    classic_line,
-    gzipped,
-    load,
-    modern_line,
-    on_snowflake,
-    real_rows,
-    vendor,
-    write,
-    zipped,
-)
+from tests.support.trip_files import CITIBIKE, GRAHAM, JC_DECEMBER, NYC_DAYS, on_snowflake, real_rows
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django.core.management import call_command
 
 from tests.support import trips_signals as child
 from tests.support.manage import manage
-from tests.trips.conftest import CLASSIC_HEADER, classic_line, load, vendor, write
+from tests.support.trip_files import CLASSIC_HEADER, classic_line, load, vendor, write
 from trips import stations
 from trips.load import interrupts
 from trips.models import LoadedFile, Trip

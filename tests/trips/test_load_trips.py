@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError
 from django.db import router
 
-from tests.trips.conftest import (
+from tests.support.trip_files import (
     CLASSIC_HEADER,
     GRAHAM,
     JC_DECEMBER,

@@ -17,7 +17,15 @@ from django.db.migrations.executor import MigrationExecutor
 from tests.support import trips_signals as child
 from tests.support.load_trips_at import DATABASE_WAIT
 from tests.support.manage import manage
-from tests.trips.conftest import CLASSIC_HEADER, MODERN_HEADER, classic_line, load, modern_line, vendor, write
+from tests.support.trip_files import (
+    CLASSIC_HEADER,
+    MODERN_HEADER,
+    classic_line,
+    load,
+    modern_line,
+    vendor,
+    write,
+)
 from trips import demo
 from trips.load import pgcopy, postgres
 from trips.models import LoadedFile, Station, Trip

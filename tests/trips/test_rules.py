@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connections, router
 
-from tests.trips.conftest import CLASSIC_HEADER, MODERN_HEADER, vendor
+from tests.support.trip_files import CLASSIC_HEADER, MODERN_HEADER, vendor
 from trips.load import rules
 from trips.load.rules import BadRow, Layout, NotATripFile, utc_text
 from trips.models import Trip

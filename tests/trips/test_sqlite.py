@@ -16,7 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections, router
 
-from tests.trips.conftest import (
+from tests.support.trip_files import (
     CLASSIC_HEADER,
     MODERN_HEADER,
     classic_line,
