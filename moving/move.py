@@ -147,7 +147,7 @@ class Move:
                 landed = parties.fingerprint(parties.store_for(self.target))
             else:
                 model = next(m for m in self.models if m._meta.db_table == name)
-                landed = rows.checksum(rows.Table(self.target.alias, model))
+                landed = writers.landed(rows.Table(self.target.alias, model), copied.form)
             if (landed.rows, landed.hexdigest()) != (copied.rows, copied.hexdigest()):
                 bad.append(f"{name} ({copied.rows:,} rows read, {landed.rows:,} on the target"
                            f"{', checksums differ' if landed.rows == copied.rows else ''})")

@@ -154,10 +154,11 @@ def _sqlite_datetime(value):
 
 
 class Checksum:
-    """Rows and a SHA-256 over their canonical form, in primary-key order."""
+    """Rows and a SHA-256 over their canonical form, in primary-key order. `form` names the
+    form: "rows" (this module's), or "copy" (PostgreSQL's CSV, moving.pgcopy)."""
 
-    def __init__(self):
-        self.rows, self.digest = 0, hashlib.sha256()
+    def __init__(self, form: str = "rows"):
+        self.rows, self.digest, self.form = 0, hashlib.sha256(), form
 
     def add(self, rows: int, data: bytes) -> None:
         self.rows += rows

@@ -1,5 +1,6 @@
 """Each engine's bulk path for one table, fed chunks of canonical rows (moving.rows).
 
+- SQLite -> PostgreSQL: moving.pgcopy's fast path where a table allows it.
 - PostgreSQL: COPY FROM STDIN (CSV), the rows streamed from a file-like object that pulls
   the next chunk when the driver asks for more, so memory holds one chunk at a time.
 - SQLite, CockroachDB, Snowflake: multi-row INSERTs with bound parameters, each value made
@@ -14,7 +15,8 @@ import io
 from django.core.management.color import no_style
 from django.db import connections
 
-from moving.rows import Checksum, Table
+from moving import pgcopy
+from moving.rows import Checksum, Table, checksum
 
 # Rows per INSERT: parameters stay below each engine's limit (SQLite 32,766, PostgreSQL
 # 65,535) and a statement stays small enough to travel in one request (Snowflake).
@@ -37,9 +39,18 @@ COPY_AS_TEXT = PLAIN | {
 
 def write(source: Table, target: Table, on_rows) -> Checksum:
     """Copy every row of `source` into `target`; the checksum of what was sent."""
-    if connections[target.alias].vendor == "postgresql":
-        return _copy(source, target, on_rows)
-    return _insert(source, target, on_rows)
+    if connections[target.alias].vendor != "postgresql":
+        return _insert(source, target, on_rows)
+    if found := pgcopy.usable(source, target):
+        connection = connections[target.alias]
+        with plain_cursor(connection) as cursor, connection.wrap_database_errors:
+            return pgcopy.copy(source, target, found, on_rows, cursor)
+    return _copy(source, target, on_rows)
+
+
+def landed(target: Table, form: str) -> Checksum:
+    """What `target` holds, checksummed in `form` (the form of what write() sent)."""
+    return pgcopy.landed(target) if form == "copy" else checksum(target)
 
 
 class _ChunkStream(io.RawIOBase):

@@ -1,0 +1,155 @@
+"""SQLite -> PostgreSQL without a Python value per field: the fast path of a big move.
+
+SQLite writes each row's CSV line itself, floats aside: text quoted, integers bare, NULL an
+unquoted empty field, times as PostgreSQL prints a UTC timestamptz. Python adds the floats
+(repr is exact, and prints what PostgreSQL prints below 1e15) and joins the lines.
+PostgreSQL COPYs them, with the table's plain indexes dropped and built again afterwards in
+the move's transaction (moving.pgindexes; a rollback brings them back). Verification COPYs
+the table back out in the same form, in key order: the SHA-256 of those bytes must be the
+one of the lines sent.
+
+A table takes this path when every column is of a kind below and a scan of the source finds
+no value the SQL would print otherwise than PostgreSQL does (a time not in Django's storage
+form, a float of 1e15 or more); any other table takes moving.writers' general path.
+"""
+
+import io
+
+from django.conf import settings
+from django.db import connections, transaction
+
+from moving import pgindexes
+from moving.rows import CHUNK_ROWS, Checksum, Table, _kind
+
+INTEGERS = frozenset({
+    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
+    "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField",
+})
+TEXTS = frozenset({"CharField", "TextField", "SlugField", "EmailField"})
+KINDS = INTEGERS | TEXTS | {"FloatField", "DateTimeField"}
+# Below it a table's indexes are cheaper to keep up than to build again.
+DROP_INDEXES_FROM = 10_000
+
+
+class Plan:
+    """One table's columns in the fast path's order: the SQL-made line first, floats last."""
+
+    def __init__(self, source: Table):
+        self.kinds = {f.column: _kind(f) for f in source.fields}
+        self.floats = [c for c in source.columns if self.kinds[c] == "FloatField"]
+        self.columns = [c for c in source.columns if c not in self.floats] + self.floats
+        self.texts = [c for c in source.columns if self.kinds[c] in TEXTS]
+        self.name, self.pk = source.name, source.model._meta.pk.column
+        self.quote = connections[source.alias].ops.quote_name
+
+    def select_sql(self) -> str:
+        q = self.quote
+        fields = [f"coalesce({self._csv(c)}, '')" for c in self.columns if c not in self.floats]
+        line = " || ',' || ".join(fields)
+        # Python prints the floats: NULL as nothing, an integral one as PostgreSQL does
+        # ("3", not repr's "3.0"), so SQLite makes it an integer.
+        floats = "".join(f", CASE WHEN {q(c)} IS NULL THEN '' WHEN {q(c)} = CAST({q(c)} AS INTEGER) "
+                         f"THEN CAST({q(c)} AS INTEGER) ELSE {q(c)} END" for c in self.floats)
+        return f"SELECT {line or repr('')}{floats} FROM {q(self.name)} ORDER BY {q(self.pk)}"  # noqa: S608
+
+    def _csv(self, column):
+        kind, c = self.kinds[column], self.quote(column)
+        if kind in TEXTS:
+            return f"""'"' || replace({c}, '"', '""') || '"'"""
+        if kind == "DateTimeField":
+            # Django's "2018-12-01 05:03:53.386000" (naive UTC) as PostgreSQL prints it:
+            # "2018-12-01 05:03:53.386+00", the fraction's trailing zeros dropped.
+            return f"CASE WHEN length({c}) = 26 THEN rtrim(rtrim({c}, '0'), '.') ELSE {c} END || '+00'"
+        return c
+
+    def scan_sql(self) -> str:
+        """Rows, and how many hold a value the SQL would not print as PostgreSQL does."""
+        q = self.quote
+        odd = [f"abs({q(c)}) >= 1e15" for c in self.floats]
+        odd += [f"length({q(c)}) NOT IN (19, 26) OR substr({q(c)}, 11, 1) <> ' ' "
+                f"OR substr({q(c)}, 20, 1) NOT IN ('', '.')"
+                for c in self.columns if self.kinds[c] == "DateTimeField"]
+        return f"SELECT count(*), total({' OR '.join(odd) or '0'}) FROM {q(self.name)}"  # noqa: S608
+
+
+def usable(source: Table, target: Table) -> tuple[Plan, int] | None:
+    """(plan, source rows) when `source` can go to `target` this way, else None."""
+    if (source.vendor, target.vendor) != ("sqlite", "postgresql") or not settings.USE_TZ:
+        return None
+    if any(_kind(f) not in KINDS for f in source.fields):
+        return None
+    plan = Plan(source)
+    with connections[source.alias].cursor() as cursor:
+        cursor.execute(plan.scan_sql())
+        rows, odd = cursor.fetchone()
+    return (plan, rows) if not odd else None
+
+
+class _Lines(io.RawIOBase):
+    """The source's CSV lines, one chunk per read, checksummed on the way."""
+
+    def __init__(self, source: Table, plan: Plan, on_rows):
+        self.plan, self.on_rows, self.total = plan, on_rows, Checksum("copy")
+        self.cursor = connections[source.alias].cursor()
+        self.cursor.execute(plan.select_sql())
+        self.line = ",".join(["%s"] * (1 + len(plan.floats))) + "\n" if plan.floats else "%s\n"
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        rows = self.cursor.fetchmany(CHUNK_ROWS)
+        if not rows:
+            return b""
+        line = self.line
+        data = "".join([line % row for row in rows]).encode()
+        self.total.add(len(rows), data)
+        self.on_rows(len(rows))
+        return data
+
+    def close(self):
+        self.cursor.close()
+        super().close()
+
+
+def copy(source: Table, target: Table, found: tuple[Plan, int], on_rows, cursor) -> Checksum:
+    """COPY every row of `source` into `target` (`found`: usable()'s answer) on `cursor`."""
+    plan, rows = found
+    quote = connections[target.alias].ops.quote_name
+    columns = ", ".join(map(quote, plan.columns))
+    sql = f"COPY {quote(target.name)} ({columns}) FROM STDIN WITH (FORMAT csv)"
+    lines = _Lines(source, plan, on_rows)
+    try:
+        with pgindexes.dropped(cursor, quote(target.name), rows >= DROP_INDEXES_FROM):
+            cursor.copy_expert(sql, lines, 1 << 20)
+    finally:
+        lines.close()
+    return lines.total
+
+
+class _Digest:
+    """Where COPY TO writes: a row per write, into a SHA-256."""
+
+    def __init__(self):
+        self.total = Checksum("copy")
+
+    def write(self, data):
+        self.total.rows += 1
+        self.total.digest.update(data)
+
+
+def landed(target: Table) -> Checksum:
+    """The target table, in key order and the form the lines were sent in, checksummed."""
+    plan, quote = Plan(target), connections[target.alias].ops.quote_name
+    columns = ", ".join(map(quote, plan.columns))
+    texts = f", FORCE_QUOTE ({', '.join(map(quote, plan.texts))})" if plan.texts else ""
+    sql = (f"COPY (SELECT {columns} FROM {quote(plan.name)} ORDER BY {quote(plan.pk)}) "  # noqa: S608
+           f"TO STDOUT WITH (FORMAT csv{texts})")
+    sink = _Digest()
+    connection = connections[target.alias]
+    with transaction.atomic(using=target.alias), connection.cursor() as cursor:
+        # How PostgreSQL prints what the lines say: UTC times, ISO dates, shortest exact floats.
+        cursor.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO'; "
+                       "SET LOCAL extra_float_digits = 1")
+        cursor.copy_expert(sql, sink)
+    return sink.total
