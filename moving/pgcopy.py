@@ -27,6 +27,8 @@ INTEGERS = frozenset({
 })
 TEXTS = frozenset({"CharField", "TextField", "SlugField", "EmailField"})
 KINDS = INTEGERS | TEXTS | {"FloatField", "DateTimeField"}
+# printf's arguments (SQLite allows 127 to a function), the floats' columns aside.
+MAX_COLUMNS = 120
 # Below it a table's indexes are cheaper to keep up than to build again.
 DROP_INDEXES_FROM = 10_000
 
@@ -36,6 +38,7 @@ class Plan:
 
     def __init__(self, source: Table):
         self.kinds = {f.column: _kind(f) for f in source.fields}
+        self.nullable = {f.column: f.null for f in source.fields}
         self.floats = [c for c in source.columns if self.kinds[c] == "FloatField"]
         self.columns = [c for c in source.columns if c not in self.floats] + self.floats
         self.texts = [c for c in source.columns if self.kinds[c] in TEXTS]
@@ -44,30 +47,34 @@ class Plan:
 
     def select_sql(self) -> str:
         q = self.quote
-        fields = [f"coalesce({self._csv(c)}, '')" for c in self.columns if c not in self.floats]
-        line = " || ',' || ".join(fields)
+        # One printf a row: SQLite's || would copy the growing line once per column.
+        pieces = [self._csv(c) for c in self.columns if c not in self.floats]
+        line = f"printf('{','.join(f for f, _ in pieces)}', {', '.join(a for _, a in pieces)})"
         # Python prints the floats: NULL as nothing, an integral one as PostgreSQL does
         # ("3", not repr's "3.0"), so SQLite makes it an integer.
         floats = "".join(f", CASE WHEN {q(c)} IS NULL THEN '' WHEN {q(c)} = CAST({q(c)} AS INTEGER) "
                          f"THEN CAST({q(c)} AS INTEGER) ELSE {q(c)} END" for c in self.floats)
-        return f"SELECT {line or repr('')}{floats} FROM {q(self.name)} ORDER BY {q(self.pk)}"  # noqa: S608
+        return f"SELECT {line}{floats} FROM {q(self.name)} ORDER BY {q(self.pk)}"  # noqa: S608
 
-    def _csv(self, column):
+    def _csv(self, column) -> tuple[str, str]:
+        """(printf format, argument) of the column's CSV field; printf's %s prints NULL as nothing."""
         kind, c = self.kinds[column], self.quote(column)
+        if kind in TEXTS and not self.nullable[column]:
+            return '"%w"', c  # %w: in double quotes, each doubled
         if kind in TEXTS:
-            return f"""'"' || replace({c}, '"', '""') || '"'"""
+            return "%s", f"""'"' || replace({c}, '"', '""') || '"'"""
         if kind == "DateTimeField":
             # Django's "2018-12-01 05:03:53.386000" (naive UTC) as PostgreSQL prints it:
             # "2018-12-01 05:03:53.386+00", the fraction's trailing zeros dropped.
-            return f"CASE WHEN length({c}) = 26 THEN rtrim(rtrim({c}, '0'), '.') ELSE {c} END || '+00'"
-        return c
+            return "%s", f"CASE WHEN length({c}) = 26 THEN rtrim(rtrim({c}, '0'), '.') ELSE {c} END || '+00'"
+        return "%s", c
 
     def scan_sql(self) -> str:
         """Rows, and how many hold a value the SQL would not print as PostgreSQL does."""
         q = self.quote
         odd = [f"abs({q(c)}) >= 1e15" for c in self.floats]
-        odd += [f"length({q(c)}) NOT IN (19, 26) OR substr({q(c)}, 11, 1) <> ' ' "
-                f"OR substr({q(c)}, 20, 1) NOT IN ('', '.')"
+        # Django's storage form only: "2018-12-01 05:03:53" or "2018-12-01 05:03:53.386000".
+        odd += [f"NOT ({q(c)} LIKE '____-__-__ __:__:__' OR {q(c)} LIKE '____-__-__ __:__:__.______')"
                 for c in self.columns if self.kinds[c] == "DateTimeField"]
         return f"SELECT count(*), total({' OR '.join(odd) or '0'}) FROM {q(self.name)}"  # noqa: S608
 
@@ -76,7 +83,7 @@ def usable(source: Table, target: Table) -> tuple[Plan, int] | None:
     """(plan, source rows) when `source` can go to `target` this way, else None."""
     if (source.vendor, target.vendor) != ("sqlite", "postgresql") or not settings.USE_TZ:
         return None
-    if any(_kind(f) not in KINDS for f in source.fields):
+    if any(_kind(f) not in KINDS for f in source.fields) or len(source.fields) > MAX_COLUMNS:
         return None
     plan = Plan(source)
     with connections[source.alias].cursor() as cursor:
@@ -89,10 +96,10 @@ class _Lines(io.RawIOBase):
     """The source's CSV lines, one chunk per read, checksummed on the way."""
 
     def __init__(self, source: Table, plan: Plan, on_rows):
-        self.plan, self.on_rows, self.total = plan, on_rows, Checksum("copy")
+        self.on_rows, self.total = on_rows, Checksum("copy")
         self.cursor = connections[source.alias].cursor()
         self.cursor.execute(plan.select_sql())
-        self.line = ",".join(["%s"] * (1 + len(plan.floats))) + "\n" if plan.floats else "%s\n"
+        self.line = ",".join(["%s"] * (1 + len(plan.floats))) + "\n"
 
     def readable(self):
         return True
