@@ -14,6 +14,9 @@ form, a float of 1e15 or more); any other table takes moving.writers' general pa
 """
 
 import io
+import queue
+import threading
+from operator import itemgetter
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -29,6 +32,10 @@ TEXTS = frozenset({"CharField", "TextField", "SlugField", "EmailField"})
 KINDS = INTEGERS | TEXTS | {"FloatField", "DateTimeField"}
 # printf's arguments (SQLite allows 127 to a function), the floats' columns aside.
 MAX_COLUMNS = 120
+# Distinct floats remembered per column (a few MB); more, and its values are taken as unique.
+MAX_FLOAT_TEXTS = 50_000
+# Chunks read ahead of the COPY (each CHUNK_ROWS rows).
+QUEUED = 4
 # Below it a table's indexes are cheaper to keep up than to build again.
 DROP_INDEXES_FROM = 10_000
 
@@ -92,29 +99,71 @@ def usable(source: Table, target: Table) -> tuple[Plan, int] | None:
     return (plan, rows) if not odd else None
 
 
+class _FloatTexts(dict):
+    """str() of one float column's values, remembered: floats repeat (a station's
+    coordinates on each of its trips), and str() is most of the time of a line."""
+
+    def __missing__(self, value):
+        text = self[value] = str(value)
+        return text
+
+
 class _Lines(io.RawIOBase):
-    """The source's CSV lines, one chunk per read, checksummed on the way."""
+    """The source's CSV lines, one chunk per read, checksummed on the way.
+
+    A thread reads the chunks from SQLite (which works without the GIL) while this one
+    turns the previous ones into lines and the driver sends them: QUEUED chunks at most.
+    """
 
     def __init__(self, source: Table, plan: Plan, on_rows):
         self.on_rows, self.total = on_rows, Checksum("copy")
+        self.line = ",".join(["%s"] * (1 + len(plan.floats))) + "\n"
+        self.columns = [itemgetter(i) for i in range(1 + len(plan.floats))]
+        self.floats = [_FloatTexts() for _ in plan.floats]
         self.cursor = connections[source.alias].cursor()
         self.cursor.execute(plan.select_sql())
-        self.line = ",".join(["%s"] * (1 + len(plan.floats))) + "\n"
+        self.chunks, self.stop = queue.Queue(QUEUED), threading.Event()
+        self.reader = threading.Thread(target=self._fetch, name="move_app source reader", daemon=True)
+        self.reader.start()
+
+    def _fetch(self):
+        try:
+            while rows := self.cursor.fetchmany(CHUNK_ROWS):
+                self._put(rows)
+            self._put([])
+        except BaseException as exc:  # noqa: BLE001 (raised again by read(), in the COPY's thread)
+            self._put(exc)
+
+    def _put(self, item):
+        while not self.stop.is_set():  # set when the COPY ends early: then nobody reads
+            try:
+                return self.chunks.put(item, timeout=0.1)
+            except queue.Full:
+                continue
 
     def readable(self):
         return True
 
     def read(self, size=-1):
-        rows = self.cursor.fetchmany(CHUNK_ROWS)
+        rows = self.chunks.get()
+        if isinstance(rows, BaseException):
+            raise rows
         if not rows:
             return b""
-        line = self.line
-        data = "".join([line % row for row in rows]).encode()
+        line, texts = self.columns[0], [
+            map(str if seen is None else seen.__getitem__, map(column, rows))
+            for seen, column in zip(self.floats, self.columns[1:], strict=True)
+        ]
+        data = "".join(map(self.line.__mod__, zip(map(line, rows), *texts, strict=True))).encode()
+        # A column of ever new values gains nothing from remembering them: free them.
+        self.floats = [None if seen is None or len(seen) > MAX_FLOAT_TEXTS else seen for seen in self.floats]
         self.total.add(len(rows), data)
         self.on_rows(len(rows))
         return data
 
     def close(self):
+        self.stop.set()
+        self.reader.join()
         self.cursor.close()
         super().close()
 
