@@ -1,0 +1,144 @@
+"""move_app's SQLite -> PostgreSQL fast path (moving.pgcopy): every awkward value arrives exactly,
+a table it cannot print exactly goes the general way, and the indexes it drops for the copy
+are back as they were, after a move and after a failed one."""
+
+import os
+import sqlite3
+from datetime import UTC, datetime
+
+import psycopg2
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError
+
+from moving import pgcopy
+from moving.move import Move
+from moving.rows import Table
+from tests.support.moving import (
+    alias_for_url,
+    current_alias,
+    indexes,
+    move,
+    scratch_postgres,
+    snapshot,
+    sqlite_url,
+)
+from tests.trips.conftest import JC_DECEMBER
+from trips.models import Trip
+
+pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
+
+FLOATS = [3.0, -2.0, 0.0, 1e14, 123456789012345.6, 999999999999999.9, 1e-05, 1.5e-07, 2.5e-300,
+          40.65594917783975, 0.1 + 0.2, -73.98199886, None]
+TEXTS = ['He said "hi", then left', "line\nbreak\r\n", "tab\there", "back\\slash", "Ünïcødé ✓ 東京", "",
+         ",", '"', "\\N", "None", " padded "]
+NULLABLE_TEXTS = [None, "", "Annual", "\\N", "NULL"]
+MICROSECONDS = [0, 386000, 123456, 500, 10]
+FIRST = "(SELECT min(trip_id) FROM trip)"
+
+
+def trips(count: int, **override) -> None:
+    Trip.objects.using(current_alias("trips")).bulk_create(Trip(
+        tripduration=i, starttime=datetime(2017, 6, 3, 4, 0, i % 60, MICROSECONDS[i % 5], tzinfo=UTC),
+        stoptime=datetime(2018, 12, 31, 23, 59, 59, MICROSECONDS[(i + 1) % 5], tzinfo=UTC),
+        start_station_id=TEXTS[i % len(TEXTS)], start_station_name=TEXTS[(i + 3) % len(TEXTS)],
+        start_station_latitude=FLOATS[i % len(FLOATS)], start_station_longitude=FLOATS[(i + 5) % len(FLOATS)],
+        end_station_id="JC115", end_station_name=TEXTS[(i + 7) % len(TEXTS)],
+        end_station_latitude=FLOATS[(i + 2) % len(FLOATS)], end_station_longitude=None,
+        bikeid=None if i % 4 else i * 1_000_003, membership_type=NULLABLE_TEXTS[i % len(NULLABLE_TEXTS)],
+        usertype="Subscriber", birth_year=None if i % 3 else 1955, gender=i % 3, **override,
+    ) for i in range(count))
+
+
+def through_sqlite_to_postgres(tmp_path, name, change_the_file=""):
+    """trips to an SQLite file (changed by the SQL `change_the_file`), then from there, the fast
+    path's direction, to PostgreSQL: (the rows before, usable()'s answer, the rows there)."""
+    before = snapshot("trips", current_alias("trips"))
+    middle = tmp_path / "middle.sqlite3"
+    move("trips", "--to", sqlite_url(middle))
+    with sqlite3.connect(middle) as db:
+        db.executescript(change_the_file)
+    db.close()
+    with scratch_postgres(f"test_move_app_{name}_{os.getpid()}") as postgres:
+        with alias_for_url(sqlite_url(middle), "move_test_file") as file, alias_for_url(postgres) as target:
+            fast = pgcopy.usable(Table(file, Trip), Table(target, Trip))
+        assert "every table verified" in move("trips", "--from", sqlite_url(middle), "--to", postgres)
+        with alias_for_url(postgres) as target:
+            return before, fast, snapshot("trips", target)
+
+
+def test_every_awkward_value_arrives_exactly_through_the_fast_path(tmp_path):
+    trips(len(FLOATS) * len(TEXTS) * 2)
+
+    before, fast, after = through_sqlite_to_postgres(tmp_path, "fast")
+
+    assert fast is not None  # the table went the fast way
+    assert after == before
+
+
+@pytest.mark.parametrize("odd", [
+    f"UPDATE trip SET start_station_latitude = 1e16 WHERE trip_id = {FIRST}",
+    f"UPDATE trip SET starttime = replace(starttime, ' ', 'T') WHERE trip_id = {FIRST}",
+])
+def test_a_value_the_fast_path_would_not_print_as_postgresql_sends_the_table_the_general_way(odd, tmp_path):
+    trips(50)
+
+    before, fast, after = through_sqlite_to_postgres(tmp_path, "odd", odd)
+
+    assert fast is None
+    if "1e16" in odd:
+        first = before["trip"][0]
+        before["trip"][0] = (*first[:6], 1e16, *first[7:])
+    assert after == before
+
+
+@pytest.fixture
+def trips_loaded():
+    if not JC_DECEMBER.is_file():
+        pytest.skip(f"the shared Citi Bike files are not there: {JC_DECEMBER}")
+    call_command("load_trips", str(JC_DECEMBER), verbosity=0)
+
+
+def test_the_indexes_dropped_for_the_copy_are_back_as_migrate_made_them(trips_loaded, monkeypatch):
+    threshold = pgcopy.DROP_INDEXES_FROM
+    assert Trip.objects.using(current_alias("trips")).count() >= threshold
+    with scratch_postgres(f"test_move_app_kept_{os.getpid()}") as postgres:
+        monkeypatch.setattr(pgcopy, "DROP_INDEXES_FROM", 10**12)  # a move that keeps them
+        move("trips", "--to", postgres)
+        as_migrated = indexes(postgres)
+    monkeypatch.setattr(pgcopy, "DROP_INDEXES_FROM", threshold)
+    with scratch_postgres(f"test_move_app_dropped_{os.getpid()}") as postgres:
+        dsn = postgres.replace("postgres://", "postgresql://")
+
+        def drop_the_connection(table, done, total):
+            with psycopg2.connect(dsn) as admin, admin.cursor() as c:
+                c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            admin.close()
+
+        with pytest.raises(DatabaseError):
+            Move("trips", postgres, on_rows=drop_the_connection).run()
+        after_a_failure = indexes(postgres)
+        move("trips", "--to", postgres)
+        after_a_move = indexes(postgres)
+
+    assert any(name == "trip_default_station_recent" for _, name, _ in as_migrated)
+    assert after_a_failure == as_migrated
+    assert after_a_move == as_migrated
+
+
+def test_a_target_that_changes_what_it_is_sent_fails_the_fast_paths_verification(tmp_path):
+    trips(30)
+    middle = sqlite_url(tmp_path / "middle.sqlite3")
+    move("trips", "--to", middle)
+    with scratch_postgres(f"test_move_app_shout_{os.getpid()}") as postgres:
+        move("trips", "--from", middle, "--to", postgres)
+        with psycopg2.connect(postgres.replace("postgres://", "postgresql://")) as db, db.cursor() as cursor:
+            cursor.execute("CREATE FUNCTION shout() RETURNS trigger LANGUAGE plpgsql AS "
+                           "$$ BEGIN NEW.usertype = NEW.usertype || '!'; RETURN NEW; END $$; "
+                           "CREATE TRIGGER shout BEFORE INSERT ON trip FOR EACH ROW EXECUTE FUNCTION shout()")
+        db.close()
+
+        failed = r"verification failed for trip \(30 rows read, 30 on the target, checksums differ\)"
+        with pytest.raises(CommandError, match=failed):
+            move("trips", "--from", middle, "--to", postgres, "--replace")
