@@ -5,6 +5,8 @@
 - rows: reading a table in primary-key order as Python values, and the canonical form
   (CSV bytes) its checksum is taken over.
 - writers: each engine's bulk path (COPY, multi-row INSERT).
+- pgcopy: SQLite -> PostgreSQL without a Python value per field (SQLite writes the CSV).
+- pgindexes: a PostgreSQL table's plain indexes dropped for a bulk load, rebuilt after.
 - parties: parties through its store interface (SQL <-> Cassandra).
 - move: the whole move: schema, copy, sequences, verification, interruption.
 """

@@ -73,7 +73,8 @@ class Plan:
         if kind == "DateTimeField":
             # Django's "2018-12-01 05:03:53.386000" (naive UTC) as PostgreSQL prints it:
             # "2018-12-01 05:03:53.386+00", the fraction's trailing zeros dropped.
-            return "%s", f"CASE WHEN length({c}) = 26 THEN rtrim(rtrim({c}, '0'), '.') ELSE {c} END || '+00'"
+            time = f"CASE WHEN length({c}) = 26 THEN rtrim(rtrim({c}, '0'), '.') ELSE {c} END"
+            return ("%s", f"{time} || '+00'") if self.nullable[column] else ("%s+00", time)
         return "%s", c
 
     def scan_sql(self) -> str:
