@@ -1,16 +1,17 @@
 """SQLite -> PostgreSQL without a Python value per field: the fast path of a big move.
 
 SQLite writes each row's CSV line itself, floats aside: text quoted, integers bare, NULL an
-unquoted empty field, times as PostgreSQL prints a UTC timestamptz. Python adds the floats
-(repr is exact, and prints what PostgreSQL prints below 1e15) and joins the lines.
-PostgreSQL COPYs them, with the table's plain indexes dropped and built again afterwards in
+unquoted empty field, times as PostgreSQL prints a UTC timestamptz. Python adds the floats,
+as PostgreSQL prints them (repr is exact; each distinct value is printed once) and joins the
+lines. PostgreSQL COPYs them, with the table's plain indexes dropped and built again after in
 the move's transaction (moving.pgindexes; a rollback brings them back). Verification COPYs
 the table back out in the same form, in key order: the SHA-256 of those bytes must be the
 one of the lines sent.
 
-A table takes this path when every column is of a kind below and a scan of the source finds
-no value the SQL would print otherwise than PostgreSQL does (a time not in Django's storage
-form, a float of 1e15 or more); any other table takes moving.writers' general path.
+Every table whose columns are all of the kinds below takes this path. A time SQLite holds in
+another form than Django's goes as it is, for PostgreSQL to read, and a float of 2**53 or
+more as repr writes it; the table's verification may then differ in form only, and
+moving.writers checks it again the general way.
 """
 
 import io
@@ -32,6 +33,8 @@ TEXTS = frozenset({"CharField", "TextField", "SlugField", "EmailField"})
 KINDS = INTEGERS | TEXTS | {"FloatField", "DateTimeField"}
 # printf's arguments (SQLite allows 127 to a function), the floats' columns aside.
 MAX_COLUMNS = 120
+# From here on PostgreSQL may print a float with more digits than Python's repr.
+BIG_FLOAT = 2.0**53
 # Distinct floats remembered per column (a few MB); more, and its values are taken as unique.
 MAX_FLOAT_TEXTS = 50_000
 # Chunks read ahead of the COPY (each CHUNK_ROWS rows).
@@ -57,10 +60,7 @@ class Plan:
         # One printf a row: SQLite's || would copy the growing line once per column.
         pieces = [self._csv(c) for c in self.columns if c not in self.floats]
         line = f"printf('{','.join(f for f, _ in pieces)}', {', '.join(a for _, a in pieces)})"
-        # Python prints the floats: NULL as nothing, an integral one as PostgreSQL does
-        # ("3", not repr's "3.0"), so SQLite makes it an integer.
-        floats = "".join(f", CASE WHEN {q(c)} IS NULL THEN '' WHEN {q(c)} = CAST({q(c)} AS INTEGER) "
-                         f"THEN CAST({q(c)} AS INTEGER) ELSE {q(c)} END" for c in self.floats)
+        floats = "".join(f", {q(c)}" for c in self.floats)
         return f"SELECT {line}{floats} FROM {q(self.name)} ORDER BY {q(self.pk)}"  # noqa: S608
 
     def _csv(self, column) -> tuple[str, str]:
@@ -73,39 +73,48 @@ class Plan:
         if kind == "DateTimeField":
             # Django's "2018-12-01 05:03:53.386000" (naive UTC) as PostgreSQL prints it:
             # "2018-12-01 05:03:53.386+00", the fraction's trailing zeros dropped.
-            time = f"CASE WHEN length({c}) = 26 THEN rtrim(rtrim({c}, '0'), '.') ELSE {c} END"
-            return ("%s", f"{time} || '+00'") if self.nullable[column] else ("%s+00", time)
+            return "%s", (f"CASE WHEN length({c}) = 19 THEN {c} || '+00' "
+                          f"WHEN length({c}) = 26 AND substr({c}, 20, 1) = '.' "
+                          f"THEN rtrim(rtrim({c}, '0'), '.') || '+00' ELSE {c} END")
         return "%s", c
 
-    def scan_sql(self) -> str:
-        """Rows, and how many hold a value the SQL would not print as PostgreSQL does."""
-        q = self.quote
-        odd = [f"abs({q(c)}) >= 1e15" for c in self.floats]
-        # Django's storage form only: "2018-12-01 05:03:53" or "2018-12-01 05:03:53.386000".
-        odd += [f"NOT ({q(c)} LIKE '____-__-__ __:__:__' OR {q(c)} LIKE '____-__-__ __:__:__.______')"
-                for c in self.columns if self.kinds[c] == "DateTimeField"]
-        return f"SELECT count(*), total({' OR '.join(odd) or '0'}) FROM {q(self.name)}"  # noqa: S608
 
-
-def usable(source: Table, target: Table) -> tuple[Plan, int] | None:
-    """(plan, source rows) when `source` can go to `target` this way, else None."""
+def usable(source: Table, target: Table) -> Plan | None:
+    """The plan when `source` can go to `target` this way, else None."""
     if (source.vendor, target.vendor) != ("sqlite", "postgresql") or not settings.USE_TZ:
         return None
     if any(_kind(f) not in KINDS for f in source.fields) or len(source.fields) > MAX_COLUMNS:
         return None
-    plan = Plan(source)
-    with connections[source.alias].cursor() as cursor:
-        cursor.execute(plan.scan_sql())
-        rows, odd = cursor.fetchone()
-    return (plan, rows) if not odd else None
+    return Plan(source)
+
+
+def float_text(value) -> str:
+    """`value` as PostgreSQL prints a float8 (extra_float_digits 1: the shortest exact form),
+    below 2**53; above, PostgreSQL sometimes prints a digit more than the shortest, so this
+    is only exact (see moving.writers.verify)."""
+    if value is None:
+        return ""
+    text = repr(value)  # the shortest exact form, written a little differently:
+    if text in ("inf", "-inf", "nan"):
+        return {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}[text]
+    if abs(value) >= BIG_FLOAT:
+        return text
+    if text.endswith(".0"):  # 3.0 -> 3
+        text = text[:-2]
+    if "e" not in text and abs(value) >= 1e15:  # 1234567890123456.8 -> 1.2345678901234568e+15
+        digits = text.lstrip("-").replace(".", "").rstrip("0")
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        text = f"{'-' if value < 0 else ''}{mantissa}e+15"
+    return text
 
 
 class _FloatTexts(dict):
-    """str() of one float column's values, remembered: floats repeat (a station's
-    coordinates on each of its trips), and str() is most of the time of a line."""
+    """float_text() of one float column's values, remembered: floats repeat (a station's
+    coordinates on each of its trips), and printing them is most of the time of a line.
+    (0.0 and -0.0 are one key, but a REAL column of SQLite never holds -0.0.)"""
 
     def __missing__(self, value):
-        text = self[value] = str(value)
+        text = self[value] = float_text(value)
         return text
 
 
@@ -152,7 +161,7 @@ class _Lines(io.RawIOBase):
         if not rows:
             return b""
         line, texts = self.columns[0], [
-            map(str if seen is None else seen.__getitem__, map(column, rows))
+            map(float_text if seen is None else seen.__getitem__, map(column, rows))
             for seen, column in zip(self.floats, self.columns[1:], strict=True)
         ]
         data = "".join(map(self.line.__mod__, zip(map(line, rows), *texts, strict=True))).encode()
@@ -169,19 +178,25 @@ class _Lines(io.RawIOBase):
         super().close()
 
 
-def copy(source: Table, target: Table, found: tuple[Plan, int], on_rows, cursor) -> Checksum:
-    """COPY every row of `source` into `target` (`found`: usable()'s answer) on `cursor`."""
-    plan, rows = found
+def copy(source: Table, target: Table, plan: Plan, on_rows, cursor) -> Checksum:
+    """COPY every row of `source` into `target` (`plan`: usable()'s answer) on `cursor`."""
     quote = connections[target.alias].ops.quote_name
     columns = ", ".join(map(quote, plan.columns))
     sql = f"COPY {quote(target.name)} ({columns}) FROM STDIN WITH (FORMAT csv)"
+    cursor.execute("SET LOCAL TimeZone = 'UTC'")  # a time without an offset is UTC (Django's SQLite form)
     lines = _Lines(source, plan, on_rows)
     try:
-        with pgindexes.dropped(cursor, quote(target.name), rows >= DROP_INDEXES_FROM):
+        with pgindexes.dropped(cursor, quote(target.name), _rows(source) >= DROP_INDEXES_FROM):
             cursor.copy_expert(sql, lines, 1 << 20)
     finally:
         lines.close()
     return lines.total
+
+
+def _rows(table: Table) -> int:
+    with connections[table.alias].cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {connections[table.alias].ops.quote_name(table.name)}")  # noqa: S608
+        return cursor.fetchone()[0]
 
 
 class _Digest:
