@@ -20,7 +20,7 @@ import threading
 from operator import itemgetter
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections
 
 from moving import pgindexes
 from moving.rows import CHUNK_ROWS, Checksum, Table, _kind
@@ -50,9 +50,13 @@ class Plan:
         self.kinds = {f.column: _kind(f) for f in source.fields}
         self.nullable = {f.column: f.null for f in source.fields}
         self.floats = [c for c in source.columns if self.kinds[c] == "FloatField"]
-        self.columns = [c for c in source.columns if c not in self.floats] + self.floats
+        self.pk = source.model._meta.pk.column
+        # The key first: a line starts with it (moving.pgverify splits the table by it).
+        rest = [c for c in source.columns if c not in (self.pk, *self.floats)]
+        self.columns = [self.pk, *rest, *self.floats]
+        self.split_by_key = self.kinds[self.pk] in INTEGERS
         self.texts = [c for c in source.columns if self.kinds[c] in TEXTS]
-        self.name, self.pk = source.name, source.model._meta.pk.column
+        self.name = source.name
         self.quote = connections[source.alias].ops.quote_name
 
     def select_sql(self) -> str:
@@ -84,6 +88,8 @@ def usable(source: Table, target: Table) -> Plan | None:
     if (source.vendor, target.vendor) != ("sqlite", "postgresql") or not settings.USE_TZ:
         return None
     if any(_kind(f) not in KINDS for f in source.fields) or len(source.fields) > MAX_COLUMNS:
+        return None
+    if _kind(source.model._meta.pk) not in INTEGERS | TEXTS:  # a line starts with the key, as SQL writes it
         return None
     return Plan(source)
 
@@ -125,8 +131,8 @@ class _Lines(io.RawIOBase):
     turns the previous ones into lines and the driver sends them: QUEUED chunks at most.
     """
 
-    def __init__(self, source: Table, plan: Plan, on_rows):
-        self.on_rows, self.total = on_rows, Checksum("copy")
+    def __init__(self, source: Table, plan: Plan, on_rows, split_at: int | None):
+        self.on_rows, self.total, self.split_at = on_rows, Checksum("copy"), split_at
         self.line = ",".join(["%s"] * (1 + len(plan.floats))) + "\n"
         self.columns = [itemgetter(i) for i in range(1 + len(plan.floats))]
         self.floats = [_FloatTexts() for _ in plan.floats]
@@ -167,6 +173,8 @@ class _Lines(io.RawIOBase):
         data = "".join(map(self.line.__mod__, zip(map(line, rows), *texts, strict=True))).encode()
         # A column of ever new values gains nothing from remembering them: free them.
         self.floats = [None if seen is None or len(seen) > MAX_FLOAT_TEXTS else seen for seen in self.floats]
+        if self.total.rows == self.split_at:  # the second half starts with this chunk's first key
+            self.total.start_part(int(data.split(b"\n", 1)[0].split(b",", 1)[0]))
         self.total.add(len(rows), data)
         self.on_rows(len(rows))
         return data
@@ -184,9 +192,12 @@ def copy(source: Table, target: Table, plan: Plan, on_rows, cursor) -> Checksum:
     columns = ", ".join(map(quote, plan.columns))
     sql = f"COPY {quote(target.name)} ({columns}) FROM STDIN WITH (FORMAT csv)"
     cursor.execute("SET LOCAL TimeZone = 'UTC'")  # a time without an offset is UTC (Django's SQLite form)
-    lines = _Lines(source, plan, on_rows)
+    rows = _rows(source)
+    # Verified in two halves at once (moving.pgverify), split at a chunk's first key.
+    half = rows // 2 // CHUNK_ROWS * CHUNK_ROWS
+    lines = _Lines(source, plan, on_rows, half if plan.split_by_key and half else None)
     try:
-        with pgindexes.dropped(cursor, quote(target.name), _rows(source) >= DROP_INDEXES_FROM):
+        with pgindexes.dropped(cursor, quote(target.name), rows >= DROP_INDEXES_FROM):
             cursor.copy_expert(sql, lines, 1 << 20)
     finally:
         lines.close()
@@ -197,31 +208,3 @@ def _rows(table: Table) -> int:
     with connections[table.alias].cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {connections[table.alias].ops.quote_name(table.name)}")  # noqa: S608
         return cursor.fetchone()[0]
-
-
-class _Digest:
-    """Where COPY TO writes: a row per write, into a SHA-256."""
-
-    def __init__(self):
-        self.total = Checksum("copy")
-
-    def write(self, data):
-        self.total.rows += 1
-        self.total.digest.update(data)
-
-
-def landed(target: Table) -> Checksum:
-    """The target table, in key order and the form the lines were sent in, checksummed."""
-    plan, quote = Plan(target), connections[target.alias].ops.quote_name
-    columns = ", ".join(map(quote, plan.columns))
-    texts = f", FORCE_QUOTE ({', '.join(map(quote, plan.texts))})" if plan.texts else ""
-    sql = (f"COPY (SELECT {columns} FROM {quote(plan.name)} ORDER BY {quote(plan.pk)}) "  # noqa: S608
-           f"TO STDOUT WITH (FORMAT csv{texts})")
-    sink = _Digest()
-    connection = connections[target.alias]
-    with transaction.atomic(using=target.alias), connection.cursor() as cursor:
-        # How PostgreSQL prints what the lines say: UTC times, ISO dates, shortest exact floats.
-        cursor.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO'; "
-                       "SET LOCAL extra_float_digits = 1")
-        cursor.copy_expert(sql, sink)
-    return sink.total

@@ -15,7 +15,7 @@ import io
 from django.core.management.color import no_style
 from django.db import connections
 
-from moving import pgcopy
+from moving import pgcopy, pgverify
 from moving.rows import Checksum, Table, checksum
 
 # Rows per INSERT: parameters stay below each engine's limit (SQLite 32,766, PostgreSQL
@@ -56,7 +56,7 @@ def verify(source: Table, target: Table, sent: Checksum) -> tuple[Checksum, Chec
     both ends are read again and compared in the general form (moving.rows)."""
     if sent.form != "copy":
         return sent, checksum(target)
-    landed = pgcopy.landed(target)
+    landed = pgverify.landed(target, sent.split)
     if (landed.rows, landed.hexdigest()) == (sent.rows, sent.hexdigest()):
         return sent, landed
     return checksum(source), checksum(target)
