@@ -44,7 +44,8 @@ DROP_INDEXES_FROM = 10_000
 
 
 class Plan:
-    """One table's columns in the fast path's order: the SQL-made line first, floats last."""
+    """One table's columns in the fast path's order: those of the SQL-made line (the key
+    first), then the floats."""
 
     def __init__(self, source: Table):
         self.kinds = {f.column: _kind(f) for f in source.fields}
@@ -144,7 +145,7 @@ class _Lines(io.RawIOBase):
 
     def _fetch(self):
         try:
-            while rows := self.cursor.fetchmany(CHUNK_ROWS):
+            while not self.stop.is_set() and (rows := self.cursor.fetchmany(CHUNK_ROWS)):
                 self._put(rows)
             self._put([])
         except BaseException as exc:  # noqa: BLE001 (raised again by read(), in the COPY's thread)
