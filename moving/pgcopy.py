@@ -134,6 +134,7 @@ class _Lines(io.RawIOBase):
 
     def __init__(self, source: Table, plan: Plan, on_rows, split_at: int | None):
         self.on_rows, self.total, self.split_at = on_rows, Checksum("copy"), split_at
+        self.failure = None
         self.line = ",".join(["%s"] * (1 + len(plan.floats))) + "\n"
         self.columns = [itemgetter(i) for i in range(1 + len(plan.floats))]
         self.floats = [_FloatTexts() for _ in plan.floats]
@@ -162,6 +163,13 @@ class _Lines(io.RawIOBase):
         return True
 
     def read(self, size=-1):
+        try:
+            return self._read()
+        except BaseException as exc:
+            self.failure = exc  # the driver reports it as "error in .read() call": copy() says what it was
+            raise
+
+    def _read(self):
         rows = self.chunks.get()
         if isinstance(rows, BaseException):
             raise rows
@@ -200,6 +208,10 @@ def copy(source: Table, target: Table, plan: Plan, on_rows, cursor) -> Checksum:
     try:
         with pgindexes.dropped(cursor, quote(target.name), rows >= DROP_INDEXES_FROM):
             cursor.copy_expert(sql, lines, 1 << 20)
+    except Exception:
+        if lines.failure is not None:  # Ctrl-C, or the source failing, not the target
+            raise lines.failure from None
+        raise
     finally:
         lines.close()
     return lines.total

@@ -5,7 +5,9 @@ are back as they were, after a move and after a failed one."""
 import io
 import os
 import random
+import signal
 import sqlite3
+import threading
 from datetime import UTC, datetime
 
 import psycopg2
@@ -170,3 +172,21 @@ def test_a_target_that_changes_what_it_is_sent_fails_the_fast_paths_verification
         failed = rf"verification failed for trip \({count:,} rows read, {count:,} on the target, checksums"
         with pytest.raises(CommandError, match=failed):
             move("trips", "--from", middle, "--to", postgres, "--replace")
+
+
+def test_ctrl_c_during_the_fast_copy_keeps_no_trip_and_the_indexes(trips_loaded):
+    with scratch_postgres(f"test_move_app_ctrl_c_{os.getpid()}") as postgres:
+        move("trips", "--to", postgres, "--dry-run")
+        job = Move("trips", postgres, on_rows=lambda table, done, total: signal.raise_signal(signal.SIGINT))
+        with pytest.raises(KeyboardInterrupt):
+            job.run()
+        with psycopg2.connect(postgres.replace("postgres://", "postgresql://")) as db, db.cursor() as cursor:
+            cursor.execute("SELECT (SELECT count(*) FROM trip) + (SELECT count(*) FROM trip_loaded_file)")
+            kept = cursor.fetchone()[0]
+        db.close()
+        after_ctrl_c = indexes(postgres)
+        assert "every table verified" in move("trips", "--to", postgres)  # no --replace needed
+
+        assert kept == 0 and "no row of trips" in job.interrupted_message("Interrupted")
+        assert after_ctrl_c == indexes(postgres)
+        assert not [t for t in threading.enumerate() if t.name.startswith("move_app")]
