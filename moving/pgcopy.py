@@ -125,7 +125,37 @@ class _FloatTexts(dict):
         return text
 
 
-class _Lines(io.RawIOBase):
+class CopyStream(io.RawIOBase):
+    """What COPY FROM STDIN reads: chunk() gives the next bytes (b"" at the end). A failure in
+    it (Ctrl-C, the source) is kept, as the driver reports any as its own "error in .read()
+    call"; copy_from() raises it as itself."""
+
+    failure = None
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        try:
+            return self.chunk()
+        except BaseException as exc:
+            self.failure = exc
+            raise
+
+    def chunk(self) -> bytes:
+        raise NotImplementedError
+
+
+def copy_from(cursor, sql: str, stream: CopyStream) -> None:
+    try:
+        cursor.copy_expert(sql, stream, 1 << 20)
+    except Exception:
+        if stream.failure is not None:  # Ctrl-C, or the source failing, not the target
+            raise stream.failure from None
+        raise
+
+
+class _Lines(CopyStream):
     """The source's CSV lines, one chunk per read, checksummed on the way.
 
     A thread reads the chunks from SQLite (which works without the GIL) while this one
@@ -134,7 +164,6 @@ class _Lines(io.RawIOBase):
 
     def __init__(self, source: Table, plan: Plan, on_rows, split_at: int | None):
         self.on_rows, self.total, self.split_at = on_rows, Checksum("copy"), split_at
-        self.failure = None
         self.line = ",".join(["%s"] * (1 + len(plan.floats))) + "\n"
         self.columns = [itemgetter(i) for i in range(1 + len(plan.floats))]
         self.floats = [_FloatTexts() for _ in plan.floats]
@@ -159,17 +188,7 @@ class _Lines(io.RawIOBase):
             except queue.Full:
                 continue
 
-    def readable(self):
-        return True
-
-    def read(self, size=-1):
-        try:
-            return self._read()
-        except BaseException as exc:
-            self.failure = exc  # the driver reports it as "error in .read() call": copy() says what it was
-            raise
-
-    def _read(self):
+    def chunk(self):
         rows = self.chunks.get()
         if isinstance(rows, BaseException):
             raise rows
@@ -207,11 +226,7 @@ def copy(source: Table, target: Table, plan: Plan, on_rows, cursor) -> Checksum:
     lines = _Lines(source, plan, on_rows, half if plan.split_by_key and half else None)
     try:
         with pgindexes.dropped(cursor, quote(target.name), rows >= DROP_INDEXES_FROM):
-            cursor.copy_expert(sql, lines, 1 << 20)
-    except Exception:
-        if lines.failure is not None:  # Ctrl-C, or the source failing, not the target
-            raise lines.failure from None
-        raise
+            copy_from(cursor, sql, lines)
     finally:
         lines.close()
     return lines.total

@@ -10,8 +10,6 @@ Every writer checksums the canonical form of what it sends (moving.rows.Checksum
 source is read once: the copy is also the source's half of the verification.
 """
 
-import io
-
 from django.core.management.color import no_style
 from django.db import connections
 
@@ -62,7 +60,7 @@ def verify(source: Table, target: Table, sent: Checksum) -> tuple[Checksum, Chec
     return checksum(source), checksum(target)
 
 
-class _ChunkStream(io.RawIOBase):
+class _ChunkStream(pgcopy.CopyStream):
     """The source's rows as CSV bytes, one chunk per read, checksummed on the way."""
 
     def __init__(self, source: Table, target: Table, on_rows):
@@ -71,10 +69,7 @@ class _ChunkStream(io.RawIOBase):
         connection = connections[target.alias]
         self.prepare = _preparers(target.fields, connection, COPY_AS_TEXT)
 
-    def readable(self):
-        return True
-
-    def read(self, size=-1):
+    def chunk(self):
         rows = next(self.chunks, None)
         if rows is None:
             return b""
@@ -94,7 +89,7 @@ def _copy(source, target, on_rows):
     stream = _ChunkStream(source, target, on_rows)
     with plain_cursor(connection) as cursor, connection.wrap_database_errors:
         sql = f"COPY {quote(target.name)} ({columns}) FROM STDIN WITH (FORMAT csv{options})"
-        cursor.copy_expert(sql, stream)
+        pgcopy.copy_from(cursor, sql, stream)
     return stream.total
 
 

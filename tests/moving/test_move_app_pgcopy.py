@@ -174,7 +174,8 @@ def test_a_target_that_changes_what_it_is_sent_fails_the_fast_paths_verification
             move("trips", "--from", middle, "--to", postgres, "--replace")
 
 
-def test_ctrl_c_during_the_fast_copy_keeps_no_trip_and_the_indexes(trips_loaded):
+def test_ctrl_c_during_a_copy_to_postgresql_says_so_and_keeps_no_trip_and_the_indexes(trips_loaded):
+    # From SQLite (the fast path) under `make test`, from PostgreSQL under `make test-postgres`.
     with scratch_postgres(f"test_move_app_ctrl_c_{os.getpid()}") as postgres:
         move("trips", "--to", postgres, "--dry-run")
         job = Move("trips", postgres, on_rows=lambda table, done, total: signal.raise_signal(signal.SIGINT))
