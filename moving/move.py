@@ -146,7 +146,8 @@ class Move:
                 landed = parties.fingerprint(parties.store_for(self.target))
             else:
                 model = next(m for m in self.models if m._meta.db_table == name)
-                landed = rows.checksum(rows.Table(self.target.alias, model))
+                ends = rows.Table(self.source.alias, model), rows.Table(self.target.alias, model)
+                copied, landed = writers.verify(*ends, copied)
             if (landed.rows, landed.hexdigest()) != (copied.rows, copied.hexdigest()):
                 bad.append(f"{name} ({copied.rows:,} rows read, {landed.rows:,} on the target"
                            f"{', checksums differ' if landed.rows == copied.rows else ''})")

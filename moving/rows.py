@@ -154,17 +154,25 @@ def _sqlite_datetime(value):
 
 
 class Checksum:
-    """Rows and a SHA-256 over their canonical form, in primary-key order."""
+    """Rows and a SHA-256 over their canonical form, in primary-key order. `form` names the
+    form: "rows" (this module's), or "copy" (PostgreSQL's CSV, moving.pgcopy), where the
+    rows may be hashed in two parts, the second from the key `split` on."""
 
-    def __init__(self):
-        self.rows, self.digest = 0, hashlib.sha256()
+    def __init__(self, form: str = "rows"):
+        self.rows, self.digest, self.form = 0, hashlib.sha256(), form
+        self.parts, self.split = [self.digest], None
 
     def add(self, rows: int, data: bytes) -> None:
         self.rows += rows
         self.digest.update(data)
 
+    def start_part(self, split) -> None:
+        """The rows added from now on, from the key `split` on, are hashed apart."""
+        self.split, self.digest = split, hashlib.sha256()
+        self.parts.append(self.digest)
+
     def hexdigest(self) -> str:
-        return self.digest.hexdigest()
+        return ":".join(part.hexdigest() for part in self.parts)
 
 
 def checksum(table: Table, on_rows=lambda n: None) -> Checksum:

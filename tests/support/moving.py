@@ -117,3 +117,13 @@ def answers(client, paths) -> dict[str, tuple[int, str]]:
 def sqlite_url(path) -> str:
     return f"sqlite:///{path}"
 
+
+
+def indexes(url: str) -> list[tuple[str, str, str]]:
+    """(table, index, definition) of every index in the PostgreSQL database at `url`."""
+    with psycopg2.connect(url.replace("postgres://", "postgresql://")) as db, db.cursor() as cursor:
+        cursor.execute("SELECT tablename, indexname, indexdef FROM pg_indexes "
+                       "WHERE schemaname = 'public' ORDER BY 1, 2")
+        rows = cursor.fetchall()
+    db.close()
+    return rows
