@@ -8,10 +8,8 @@ class ConfigConfig(AppConfig):
     verbose_name = "Project"
 
     def ready(self):
-        from django.core.signals import request_started
+        from django.db.backends.signals import connection_created
 
-        from config.dbhealth import skip_round_trip_checks
+        from config.dbhealth import check_without_round_trip
 
-        # After Django's own receiver (connected when django.db was imported), which resets
-        # each kept connection's check for the new request.
-        request_started.connect(skip_round_trip_checks, dispatch_uid="config.dbhealth")
+        connection_created.connect(check_without_round_trip, dispatch_uid="config.dbhealth")
