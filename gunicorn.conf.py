@@ -18,6 +18,11 @@ except ImproperlyConfigured as exc:
 
 wsgi_app = "config.wsgi:application"
 bind = [serving.BIND]
+# Each worker listens on its own socket and the kernel spreads new connections over them.
+# On one shared socket whichever worker wakes first accepts: we saw 47 of 64 keep-alive
+# clients, and all 256 of 256, land on one worker, which then did all the work on one core.
+# TCP only: a second worker binding the same unix socket path would replace the first's.
+reuse_port = not serving.BIND.startswith(("unix:", "fd://"))
 workers = serving.WORKERS
 # gthread: a fixed pool of threads per worker, which is what bounds database connections.
 worker_class = "gthread"
@@ -30,3 +35,32 @@ os.environ["DJANGO_CONN_MAX_AGE"] = str(serving.CONN_MAX_AGE)
 # gunicorn's runtime control socket sits at one path per user, which two servers on one host
 # would fight over; resizing workers at run time would also break the connection bound.
 control_socket_disable = True
+
+
+def on_starting(server):
+    # Sockets with SO_REUSEPORT share a port with any other such socket of the same user: a
+    # second `make serve` on a port already served would start and split its traffic rather
+    # than fail. So the port must be free, for a plain socket, before the workers bind it.
+    if reuse_port:
+        _check_port_free(serving.BIND)
+
+
+def _check_port_free(address):
+    import socket
+
+    from gunicorn.util import parse_address
+
+    host, port = parse_address(address)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            sys.exit(f"Error: cannot listen on {address}: {exc.strerror} (is another server on it?)")
+
+
+def when_ready(server):
+    # With reuse_port the master holds no socket, so its own "Listening at:" line is empty.
+    if reuse_port:
+        server.log.info("Listening at: http://%s (%s), one socket per worker", serving.BIND, server.pid)

@@ -6,3 +6,10 @@ class ConfigConfig(AppConfig):
 
     name = "config"
     verbose_name = "Project"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from config.dbhealth import check_without_round_trip
+
+        connection_created.connect(check_without_round_trip, dispatch_uid="config.dbhealth")

@@ -63,7 +63,7 @@ if uses_cassandra(DATABASES):
 MIDDLEWARE = [
     "config.middleware.JsonDisallowedHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.csp.SitePolicyCSPMiddleware",  # django-csp's, the site's policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RefuseUnstorableTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,30 +1,41 @@
 from django.db import connections, models, router, transaction
 from django.db.models import F
 
+from counter.batching import ClickBatcher
+
 DEFAULT_NAME = "hello-world-button"
 NAME_MAX_LENGTH = 100
 # Engines whose UPDATE can return the new value (SQLite since 3.35).
 RETURNING_VENDORS = frozenset({"postgresql", "cockroachdb", "sqlite"})
+# Concurrent clicks on one name in this process share one statement (counter/batching.py).
+_batcher = ClickBatcher()
 
 
 class CounterQuerySet(models.QuerySet):
     def click(self, name: str) -> int:
         """Add one click to `name` (creating it at first) and return the value after it.
 
-        The increment is a single `UPDATE ... SET value = value + 1`, so concurrent
+        The increment is a single `UPDATE ... SET value = value + n`, so concurrent
         clicks never overwrite each other the way read-modify-write does.
         """
         db = router.db_for_write(self.model)
-        if connections[db].vendor not in RETURNING_VENDORS:
+        connection = connections[db]
+        if connection.vendor not in RETURNING_VENDORS:
             return self._click_then_read(db, name)
-        value = self._increment_returning(db, name)
+        if connection.in_atomic_block:
+            # Inside the caller's transaction the click is its own statement, undone with it.
+            return self._add(db, name, 1)
+        return _batcher.click((db, name), lambda clicks: self._add(db, name, clicks))
+
+    def _add(self, db: str, name: str, clicks: int) -> int:
+        value = self._increment_returning(db, name, clicks)
         if value is None:
             # First click: the unique name settles a race between two creators.
             self.using(db).get_or_create(name=name)
-            value = self._increment_returning(db, name)
+            value = self._increment_returning(db, name, clicks)
         return value
 
-    def _increment_returning(self, db: str, name: str) -> int | None:
+    def _increment_returning(self, db: str, name: str, clicks: int) -> int | None:
         # One statement in autocommit: one round trip to the server, no BEGIN/COMMIT, and
         # the row lock is held only while the statement runs.
         connection = connections[db]
@@ -33,8 +44,8 @@ class CounterQuerySet(models.QuerySet):
         value, key = (quote(self.model._meta.get_field(f).column) for f in ("value", "name"))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET {value} = {value} + 1 WHERE {key} = %s RETURNING {value}",  # noqa: S608 - names from the model
-                [name],
+                f"UPDATE {table} SET {value} = {value} + %s WHERE {key} = %s RETURNING {value}",  # noqa: S608 - names from the model
+                [clicks, name],
             )
             row = cursor.fetchone()
         return None if row is None else row[0]

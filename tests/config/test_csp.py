@@ -5,7 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 
 from tests.support.access import make_user, session_client
 
@@ -95,3 +96,52 @@ def test_the_admin_signs_in_and_revokes_a_token_under_the_policy(live_server, pa
     assert "1 token(s) revoked." in page.locator(".messagelist").inner_text()
     assert ApiToken.objects.get().is_revoked
     assert violations == []
+
+
+def _through_csp(response, request=None):
+    from config.csp import SitePolicyCSPMiddleware
+
+    request = request or RequestFactory().get("/")
+    middleware = SitePolicyCSPMiddleware(lambda _: response)
+    middleware.process_request(request)
+    return middleware.process_response(request, response)
+
+
+def test_the_site_policy_built_once_is_the_header_django_csp_builds():
+    from csp.middleware import CSPMiddleware
+
+    request = RequestFactory().get("/")
+    theirs = CSPMiddleware(lambda _: HttpResponse()).process_response(request, HttpResponse())
+
+    assert _through_csp(HttpResponse())["Content-Security-Policy"] == theirs["Content-Security-Policy"]
+
+
+def test_a_response_that_updates_its_policy_gets_its_own_header():
+    updated = HttpResponse()
+    updated._csp_update = {"img-src": ["https://tiles.example.com"]}
+
+    assert "https://tiles.example.com" in _through_csp(updated)["Content-Security-Policy"]
+
+
+def test_a_request_that_used_a_nonce_gets_it_in_its_header(settings):
+    from csp.constants import NONCE, SELF
+
+    from config.csp import SitePolicyCSPMiddleware
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"script-src": [SELF, NONCE]}}
+    seen = {}
+
+    def view(request):
+        seen["nonce"] = str(request.csp_nonce)
+        return HttpResponse()
+
+    response = SitePolicyCSPMiddleware(view)(RequestFactory().get("/"))
+
+    assert f"'nonce-{seen['nonce']}'" in response["Content-Security-Policy"]
+
+
+def test_a_changed_setting_changes_the_header(settings):
+    _through_csp(HttpResponse())  # built and kept
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+
+    assert _through_csp(HttpResponse())["Content-Security-Policy"] == "default-src 'none'"

@@ -1,0 +1,91 @@
+"""Clicks that arrive while a click's statement runs share the next statement, each with its
+own value. `send` here stands for the statement, so the test can hold it open."""
+
+import threading
+import time
+
+from counter.batching import ClickBatcher
+from tests.support.threads import run_in_threads
+
+WAITING = 7
+
+
+def test_clicks_arriving_while_a_statement_runs_share_the_next_one_with_consecutive_values():
+    batcher, total, sizes = ClickBatcher(), [0], []
+    first_running, release = threading.Event(), threading.Event()
+
+    def send(clicks):
+        sizes.append(clicks)
+        if len(sizes) == 1:
+            first_running.set()
+            assert release.wait(10)
+        total[0] += clicks
+        return total[0]
+
+    first = threading.Thread(target=lambda: batcher.click("hot", send))
+    first.start()
+    assert first_running.wait(10)
+    releaser = threading.Timer(0.3, release.set)  # the others have joined by then
+    releaser.start()
+    values = run_in_threads(lambda _: batcher.click("hot", send), WAITING)
+    first.join(10)
+
+    assert sizes == [1, WAITING]
+    assert sorted(values) == list(range(2, WAITING + 2))
+    assert batcher._names == {}  # nothing kept once no batch is open
+
+
+def test_a_failed_statement_fails_every_click_of_its_batch_and_the_next_batch_counts_from_the_row():
+    batcher, sizes = ClickBatcher(), []
+    first_running, release = threading.Event(), threading.Event()
+
+    def failing(clicks):
+        sizes.append(clicks)
+        if len(sizes) == 1:
+            first_running.set()
+            assert release.wait(10)
+            return 1
+        raise RuntimeError("database is locked")
+
+    first = threading.Thread(target=lambda: batcher.click("hot", failing))
+    first.start()
+    assert first_running.wait(10)
+    threading.Timer(0.3, release.set).start()
+    outcomes = run_in_threads(lambda _: _outcome(lambda: batcher.click("hot", failing)), 3)
+    first.join(10)
+
+    assert sizes == [1, 3]
+    assert outcomes == ["RuntimeError"] * 3
+    assert batcher.click("hot", lambda clicks: 1 + clicks) == 2
+
+
+def test_clicks_on_other_names_do_not_wait_for_each_other():
+    batcher, running = ClickBatcher(), threading.Barrier(2)
+
+    def send(clicks):
+        running.wait(5)  # both statements run at once, or this times out
+        return clicks
+
+    assert run_in_threads(lambda i: batcher.click(f"name-{i}", send), 2) == [1, 1]
+
+
+def _outcome(call):
+    try:
+        return call()
+    except RuntimeError as exc:
+        return type(exc).__name__
+
+
+def test_many_threads_clicking_get_every_value_once():
+    threads = 16
+    batcher, lock, total = ClickBatcher(), threading.Lock(), [0]
+
+    def send(clicks):
+        time.sleep(0.001)
+        with lock:
+            total[0] += clicks
+            return total[0]
+
+    values = run_in_threads(lambda _: [batcher.click("hot", send) for _ in range(50)], threads)
+
+    assert sorted(v for vs in values for v in vs) == list(range(1, threads * 50 + 1))
