@@ -1,7 +1,7 @@
-from django.http import Http404
 from ninja import Path, Router, Schema
 from pydantic import Field
 
+from common.errors import NotFound
 from counter.models import Counter
 
 router = Router(tags=["counter"])
@@ -18,7 +18,7 @@ class CounterOut(Schema):
 def get_counter(request, name: str = CounterName):
     counter = Counter.objects.filter(name=name).first()
     if counter is None:
-        raise Http404(f"No counter named {name!r}; POST to its click/ endpoint to create it.")
+        raise NotFound(f"No counter named {name!r}; POST to its click/ endpoint to create it.")
     return counter
 
 
