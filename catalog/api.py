@@ -10,7 +10,7 @@ from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
 from catalog import services
 from catalog.models import AUTHOR_ORDER, Author
-from common.schemas import strict_int
+from common.schemas import Detail, strict_int
 from common.text import NO_NUL, NOT_BLANK, refuse_nul
 
 router = Router(tags=["catalog"])
@@ -104,6 +104,6 @@ def create_author(request, payload: AuthorIn):
     return Status(201, Author.objects.create(**payload.dict()))
 
 
-@router.post("/books/", response={201: BookOut}, summary="Add a book to an existing author")
+@router.post("/books/", response={201: BookOut, 404: Detail}, summary="Add a book to an existing author")
 def create_book(request, payload: BookIn):
     return Status(201, services.create_book(**payload.dict()))

@@ -205,3 +205,9 @@ def test_the_openapi_schema_lists_the_catalog_endpoints(client):
     assert {"get", "post"} <= set(paths["/api/catalog/authors/"])
     assert "/api/catalog/books/{author_id}/" in paths
     assert "post" in paths["/api/catalog/books/"]
+
+
+def test_the_schema_says_adding_a_book_to_an_unknown_author_is_a_404(client):
+    responses = client.get("/api/openapi.json").json()["paths"]["/api/catalog/books/"]["post"]["responses"]
+
+    assert "404" in responses
