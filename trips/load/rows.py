@@ -68,17 +68,22 @@ def records(stream):
     return csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=""))
 
 
-def converted_batch(reader, row, where: str, size: int) -> tuple[list, list]:
-    """(the batch of the good rows among the next `size` records, [(where, line, reason) of
-    each bad one])."""
+def converted(row, where: str, records, line_of) -> tuple[list, list]:
+    """(the batch of the good rows among `records`, [(where, line, reason) of each bad one]);
+    line_of(n): the line record n ends on."""
     batch, bad = [], []
     extend = batch.extend
-    for fields in itertools.islice(reader, size):
+    for n, fields in enumerate(records):
         try:
             extend(row(fields))
         except BadRow as exc:
-            bad.append((where, reader.line_num, str(exc)))
+            bad.append((where, line_of(n), str(exc)))
     return batch, bad
+
+
+def converted_batch(reader, row, where: str, size: int) -> tuple[list, list]:
+    """converted() of the next `size` records of a csv.reader."""
+    return converted(row, where, itertools.islice(reader, size), lambda n: reader.line_num)
 
 
 def raw_batch(reader, size: int) -> tuple[list, list]:
@@ -89,18 +94,6 @@ def raw_batch(reader, size: int) -> tuple[list, list]:
         add_row(fields)
         add_line(reader.line_num)
     return rows, lines
-
-
-def converted(row, where: str, rows: list, lines: list) -> tuple[list, list]:
-    """converted_batch() of records read by raw_batch()."""
-    batch, bad = [], []
-    extend = batch.extend
-    for fields, line in zip(rows, lines, strict=True):
-        try:
-            extend(row(fields))
-        except BadRow as exc:
-            bad.append((where, line, str(exc)))
-    return batch, bad
 
 
 def batches(csvs, size: int = BATCH_ROWS) -> Iterator[tuple[list, list]]:
@@ -180,7 +173,7 @@ def _received(receiver, child, result):
         if message[0] == "rows":
             yield message[1], message[2]
         elif message[0] == "raw":
-            yield converted(row, where, message[1], message[2])
+            yield converted(row, where, message[1], message[2].__getitem__)
         elif message[0] == "csv":
             where, row = message[1], Layout(message[2]).row
         elif message[0] == "end":
