@@ -96,7 +96,7 @@ def raw_batch(reader, size: int) -> tuple[list, list]:
     return rows, lines
 
 
-def batches(csvs, size: int = BATCH_ROWS) -> Iterator[tuple[list, list]]:
+def batches(csvs, size: int) -> Iterator[tuple[list, list]]:
     """converted_batch() after converted_batch() of every CSV, parsed here."""
     for where, stream in csvs:
         reader = records(stream)
@@ -106,12 +106,13 @@ def batches(csvs, size: int = BATCH_ROWS) -> Iterator[tuple[list, list]]:
 
 
 @contextmanager
-def produced(job) -> Iterator[tuple[Iterator[list], Parsed]]:
-    """(the batches of job.source, each bad row reported to job.bad() before its batch comes;
-    the Parsed summary, complete once the batches are exhausted)."""
-    result, source = Parsed(), job.source
+def produced(job, rows: int = 0) -> Iterator[tuple[Iterator[list], Parsed]]:
+    """(the batches of job.source, of up to `rows` (else BATCH_ROWS) rows, each bad row
+    reported to job.bad() before its batch comes; the Parsed summary, complete once the
+    batches are exhausted)."""
+    result, source, size = Parsed(), job.source, rows or BATCH_ROWS
     big = source.is_url or (source.size or 0) >= CHILD_FROM_BYTES
-    with (_in_child if big else _in_process)(source, result) as received:
+    with (_in_child if big else _in_process)(source, size, result) as received:
         yield _reported(received, job, result.hours), result
 
 
@@ -125,24 +126,24 @@ def _reported(received, job, hours):
 
 
 @contextmanager
-def _in_process(source, result):
+def _in_process(source, size, result):
     with source.csvs() as (reader, csvs):
-        yield batches(csvs)
+        yield batches(csvs, size)
     result.sha256, result.bytes = reader.sha256.hexdigest(), reader.bytes
 
 
 @contextmanager
-def _in_child(source, result):
+def _in_child(source, size, result):
     read_end, write_end = os.pipe()
     try:
-        child = _start(source.location, write_end)
+        child = _start(source.location, write_end, size)
     except (OSError, ValueError):
         child = None
         os.close(read_end)
     finally:
         os.close(write_end)  # the child's: once the child is gone, a read here ends instead of waiting
     if child is None:  # no interpreter to start here (an embedded Python): parse in this process
-        with _in_process(source, result) as received:
+        with _in_process(source, size, result) as received:
             yield received
         return
     receiver = open(read_end, "rb")  # noqa: SIM115 (closed below, before the child is waited for)
@@ -156,12 +157,12 @@ def _in_child(source, result):
         child.wait()
 
 
-def _start(location, fd):
+def _start(location, fd, size):
     # A fresh interpreter, as multiprocessing's "spawn" starts (the same executable, see its
     # set_executable), without its re-run of the caller's __main__ in the child.
     return subprocess.Popen(  # noqa: S603 (our own interpreter and code, no shell)
         [spawn.get_executable(), "-I", "-c", _CHILD, str(ROOT), location, str(fd),
-         str(BATCH_ROWS), str(HAND_OVER_BELOW)],
+         str(size), str(HAND_OVER_BELOW)],
         pass_fds=[fd], stdin=subprocess.DEVNULL,
     )
 

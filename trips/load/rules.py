@@ -47,7 +47,6 @@ NUMBERS = {"tripduration": "int", "bikeid": "bigint", "birth_year": "smallint", 
 # The columns COPY may leave NULL (an empty field, quoted or not).
 NULLABLE = tuple(c for c in NUMBERS if c != "tripduration") + ("membership_type",)
 EMPTY = frozenset({"", "\\N", "NULL", "null", "NaN", "nan"})
-INSERT = f"INSERT INTO trip ({', '.join(COLUMNS)}) VALUES "  # noqa: S608
 
 
 class BadRow(ValueError):
@@ -145,6 +144,12 @@ def add_station_hours(hours: Counter, batch: list) -> None:
     York hour of its start), in C, not row by row."""
     starts = map(LOCAL_HOUR.__getitem__, map(_START_HOUR, batch[1::WIDTH]))
     hours.update(zip(batch[4::WIDTH], starts, strict=True))
+
+
+def insert_sql(rows: int, mark: str) -> str:
+    """One INSERT of `rows` rows, each value a placeholder `mark`."""
+    row = f"({', '.join([mark] * WIDTH)})"
+    return f"INSERT INTO trip ({', '.join(COLUMNS)}) VALUES {', '.join([row] * rows)}"  # noqa: S608
 
 
 def station_hours_sql(table: str) -> str:
