@@ -190,27 +190,33 @@ class Layout:
 
     def _careful_row(self, fields: list[str]) -> tuple:
         """The Trip values of one record, or BadRow saying why not. A column the file lacks
-        (all of a 2021+ file's bikeid, membership_type, birth_year, gender) reads None."""
+        reads None."""
         if len(fields) != self.width:
             raise BadRow(f"{len(fields)} fields where the header has {self.width}")
-        get, modern = {c: fields[i] for c, i in self.index.items()}.get, self.modern
+        f, get, modern = fields, self._get, self.modern
         names = TIMES[modern]
-        start, stop = utc_text(get("starttime"), names[0]), utc_text(get("stoptime"), names[1])
-        seconds = 0 if modern else whole(get("tripduration"), "tripduration")
+        start, stop = utc_text(get(f, "starttime"), names[0]), utc_text(get(f, "stoptime"), names[1])
+        seconds = 0 if modern else whole(get(f, "tripduration"), "tripduration")
         if reason := refusal(seconds, start, stop, modern):
             raise BadRow(reason)
-        return (
-            duration(start, stop) if modern else seconds, start, stop,
-            text(get("start_station_id")), text(get("start_station_name")),
-            number(get("start_station_latitude"), "start latitude"),
-            number(get("start_station_longitude"), "start longitude"),
-            text(get("end_station_id")), text(get("end_station_name")),
-            number(get("end_station_latitude"), "end latitude"),
-            number(get("end_station_longitude"), "end longitude"),
-            whole_or_none(get("bikeid"), "bikeid"), text_or_none(get("membership_type")),
-            usertype(get("usertype"), modern), whole_or_none(get("birth_year"), "birth year"),
-            whole_or_none(get("gender"), "gender"),
+        stations = (
+            text(get(f, "start_station_id")), text(get(f, "start_station_name")),
+            number(get(f, "start_station_latitude"), "start latitude"),
+            number(get(f, "start_station_longitude"), "start longitude"),
+            text(get(f, "end_station_id")), text(get(f, "end_station_name")),
+            number(get(f, "end_station_latitude"), "end latitude"),
+            number(get(f, "end_station_longitude"), "end longitude"),
         )
+        if modern:  # no bikeid, membership_type, birth_year, gender
+            return (duration(start, stop), start, stop, *stations, None, None,
+                    usertype(get(f, "usertype"), True), None, None)
+        return (seconds, start, stop, *stations, whole_or_none(get(f, "bikeid"), "bikeid"),
+                text_or_none(get(f, "membership_type")), usertype(get(f, "usertype"), False),
+                whole_or_none(get(f, "birth_year"), "birth year"), whole_or_none(get(f, "gender"), "gender"))
+
+    def _get(self, fields, column):
+        i = self.index.get(column)
+        return None if i is None else fields[i]
 
     def _fast_classic(self):
         """row() for classic files: the common case in few steps; anything unusual (an
@@ -260,8 +266,11 @@ def number(text, what, read=float):
 
 
 def whole_or_none(text, what):
-    """Whole numbers, which some files write as 1985.0."""
-    return number(text, what, lambda t: int(float(t)) if "." in t else int(t))
+    return number(text, what, _whole)
+
+
+def _whole(text):
+    return int(float(text)) if "." in text else int(text)  # some files write 1985.0
 
 
 _MDY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d\d)(?::(\d\d)(\.\d{1,6})?)?")
