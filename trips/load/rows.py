@@ -112,7 +112,8 @@ def produced(job, rows: int = 0) -> Iterator[tuple[Iterator[list], Parsed]]:
     batches are exhausted)."""
     result, source, size = Parsed(), job.source, rows or BATCH_ROWS
     big = source.is_url or (source.size or 0) >= CHILD_FROM_BYTES
-    with (_in_child if big else _in_process)(source, size, result) as received:
+    child = _start(source.location, size) if big else None
+    with (_in_child(*child, result) if child else _in_process(source, size, result)) as received:
         yield _reported(received, job, result.hours), result
 
 
@@ -132,20 +133,27 @@ def _in_process(source, size, result):
     result.sha256, result.bytes = reader.sha256.hexdigest(), reader.bytes
 
 
-@contextmanager
-def _in_child(source, size, result):
+def _start(location, size):
+    """(the parser process, the end of its pipe to read), or None when no interpreter can
+    start here (an embedded Python): then this process parses."""
     read_end, write_end = os.pipe()
     try:
-        child = _start(source.location, write_end, size)
+        # A fresh interpreter, as multiprocessing's "spawn" starts (the same executable, see
+        # its set_executable), without its re-run of the caller's __main__ in the child.
+        return subprocess.Popen(  # noqa: S603 (our own interpreter and code, no shell)
+            [spawn.get_executable(), "-I", "-c", _CHILD, str(ROOT), location, str(write_end),
+             str(size), str(HAND_OVER_BELOW)],
+            pass_fds=[write_end], stdin=subprocess.DEVNULL,
+        ), read_end
     except (OSError, ValueError):
-        child = None
         os.close(read_end)
+        return None
     finally:
         os.close(write_end)  # the child's: once the child is gone, a read here ends instead of waiting
-    if child is None:  # no interpreter to start here (an embedded Python): parse in this process
-        with _in_process(source, size, result) as received:
-            yield received
-        return
+
+
+@contextmanager
+def _in_child(child, read_end, result):
     receiver = open(read_end, "rb")  # noqa: SIM115 (closed below, before the child is waited for)
     try:
         yield _received(receiver, child, result)
@@ -155,16 +163,6 @@ def _in_child(source, size, result):
         if child.poll() is None:
             child.terminate()
         child.wait()
-
-
-def _start(location, fd, size):
-    # A fresh interpreter, as multiprocessing's "spawn" starts (the same executable, see its
-    # set_executable), without its re-run of the caller's __main__ in the child.
-    return subprocess.Popen(  # noqa: S603 (our own interpreter and code, no shell)
-        [spawn.get_executable(), "-I", "-c", _CHILD, str(ROOT), location, str(fd),
-         str(size), str(HAND_OVER_BELOW)],
-        pass_fds=[fd], stdin=subprocess.DEVNULL,
-    )
 
 
 def _received(receiver, child, result):
