@@ -70,10 +70,6 @@ class Loader:
     on_note: Callable[[str], None] = lambda text: None
     alias: str = field(default_factory=lambda: router.db_for_write(Trip))
 
-    @property
-    def vendor(self) -> str:
-        return connections[self.alias].vendor
-
     def load(self, source: Source) -> Report:
         report = Report(source.name)
         try:
@@ -126,7 +122,7 @@ class Loader:
                 self._load(source, report, olds, careful)
                 interrupts.hold()
         except BaseException:
-            if self.vendor == "postgresql":
+            if wrapper.vendor == "postgresql":
                 # The chunk tables other connections filled and committed, never attached.
                 postgres.drop_unattached(self.alias)
             raise
@@ -151,7 +147,7 @@ class Loader:
         for old in olds:
             report.replaced += self._forget(old)
         after_id = Trip.objects.using(self.alias).aggregate(m=Max("trip_id"))["m"] or 0
-        sha256, size = ENGINES.get(self.vendor, snowflake).write(self._job(source, report, careful))
+        sha256, size = ENGINES.get(connection.vendor, snowflake).write(self._job(source, report, careful))
         previous = LoadedFile.objects.using(self.alias).filter(sha256=sha256).first()
         if previous:
             raise AlreadyLoaded(previous)  # the same bytes under another name: roll back

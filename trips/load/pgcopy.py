@@ -3,7 +3,6 @@
 All SQL here is built from our own column names and chunk table names, never from text in a file.
 """
 
-import io
 from collections import Counter
 
 from trips.load import interrupts
@@ -12,14 +11,13 @@ from trips.load.rules import COLUMNS, NULLABLE, refusal_sql, sql_values, station
 READ_BYTES = 1 << 20
 
 
-class FileChunk(io.RawIOBase):
+# The streams here are read only by read(size), as psycopg2's copy_expert reads.
+
+class FileChunk:
     """Bytes [begin, end) of a file, opened on first read (so each thread has its own)."""
 
     def __init__(self, path, begin, end):
         self.path, self.begin, self.left, self.file = path, begin, end - begin, None
-
-    def readable(self):
-        return True
 
     def read(self, size=-1):
         if self.left <= 0:
@@ -45,14 +43,11 @@ def check(chunk):
         raise GaveUp
 
 
-class Counting(io.RawIOBase):
+class Counting:
     """Passes a chunk's stream through, telling `progress` how many lines went by."""
 
     def __init__(self, chunk, progress):
         self.chunk, self.stream, self.progress = chunk, chunk.stream, progress
-
-    def readable(self):
-        return True
 
     def read(self, size=-1):
         check(self.chunk)  # raised here, it ends this COPY (psycopg2 aborts it)
@@ -69,21 +64,24 @@ def count_lines(path, begin, end) -> int:
 
 def copy_csv(chunk, cursor, progress):
     """Fill the chunk's table from its CSV bytes; bad rows go to chunk.bad as (line, reason)."""
-    layout = chunk.layout
-    stream = Counting(chunk, progress)
-    columns = [layout.index_of(i) for i in range(layout.width)]
-    if layout.modern or None in columns or len(set(columns)) != len(columns):
+    layout, stream = chunk.layout, Counting(chunk, progress)
+    if layout.modern or None in layout.columns or len(set(layout.columns)) != layout.width:
         _copy_staged(cursor, chunk, stream)
     else:
-        _copy_direct(cursor, chunk, columns, stream)
+        _copy_direct(cursor, chunk, stream)
 
 
-def _copy_direct(cursor, chunk, columns, stream):
-    force_null = [c for c in columns if c in NULLABLE]
-    options = f", FORCE_NULL ({', '.join(force_null)})" if force_null else ""
-    cursor.copy_expert(f"COPY {chunk.table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{options})",
-                       stream, size=READ_BYTES)
+def _copy(cursor, chunk, stream, into, options="FORMAT csv"):
+    """COPY the chunk's stream `into` a table (columns); chunk.end: one past the ids it took."""
+    cursor.copy_expert(f"COPY {into} FROM STDIN WITH ({options})", stream, size=READ_BYTES)
     chunk.end = chunk.base + cursor.rowcount
+
+
+def _copy_direct(cursor, chunk, stream):
+    columns = chunk.layout.columns
+    force_null = ", ".join(c for c in columns if c in NULLABLE)
+    _copy(cursor, chunk, stream, f"{chunk.table} ({', '.join(columns)})",
+          f"FORMAT csv, FORCE_NULL ({force_null})" if force_null else "FORMAT csv")
     reason = refusal_sql("tripduration", "starttime", "stoptime", modern=False)
     cursor.execute(f"DELETE FROM {chunk.table} WHERE {reason} IS NOT NULL "  # noqa: S608
                    f"RETURNING trip_id, {reason}")
@@ -96,9 +94,7 @@ def _copy_staged(cursor, chunk, stream):
     layout = chunk.layout
     cells = ", ".join(f"c{i} text" for i in range(layout.width))
     cursor.execute(f"CREATE TEMP TABLE trip_stage (line bigserial, {cells}) ON COMMIT DROP")
-    names = ", ".join(f"c{i}" for i in range(layout.width))
-    cursor.copy_expert(f"COPY trip_stage ({names}) FROM STDIN WITH (FORMAT csv)", stream, size=READ_BYTES)
-    chunk.end = chunk.base + cursor.rowcount
+    _copy(cursor, chunk, stream, f"trip_stage ({', '.join(f'c{i}' for i in range(layout.width))})")
     values = sql_values(layout)
     reason = refusal_sql(values["tripduration"], values["starttime"], values["stoptime"], layout.modern)
     cursor.execute(f"SELECT line, {reason} FROM trip_stage WHERE {reason} IS NOT NULL ORDER BY line")  # noqa: S608
@@ -112,11 +108,9 @@ def _copy_staged(cursor, chunk, stream):
 def copy_text(chunk, cursor, progress):
     """Fill the chunk's table from rows Python has parsed and checked (the careful path)."""
     cursor.execute("SET TIME ZONE 'UTC'")  # the rows' times are UTC
-    stream = Counting(chunk, progress)  # a row is a line in COPY's text format
-    cursor.copy_expert(f"COPY {chunk.table} ({', '.join(COLUMNS)}) FROM STDIN", stream, size=1 << 16)
-    chunk.end = chunk.base + cursor.rowcount
+    # A row is a line in COPY's text format.
+    _copy(cursor, chunk, Counting(chunk, progress), f"{chunk.table} ({', '.join(COLUMNS)})", "FORMAT text")
     chunk.loaded = chunk.end - chunk.base
-    cursor.execute("SET TIME ZONE 'America/New_York'")
 
 
 def station_hours(cursor, table) -> Counter:
@@ -128,14 +122,11 @@ def station_hours(cursor, table) -> Counter:
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-class TextRows(io.RawIOBase):
+class TextRows:
     """Batches of rows (their values one after another) as COPY's text format."""
 
     def __init__(self, batches, width):
         self.batches, self.width = batches, width
-
-    def readable(self):
-        return True
 
     def read(self, size=-1):
         for batch in self.batches:

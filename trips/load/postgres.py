@@ -114,24 +114,17 @@ def drop_unattached(alias, *, locked=False) -> list[str]:
     failed or interrupted load, whose connection may be gone) best effort, without waiting for
     another load's lock: whatever remains, the next load drops."""
     try:
-        return _drop_unattached(alias, locked=locked)
+        with contextlib.closing(_connect(alias, connect_timeout=CLEANUP_CONNECT_SECONDS)) as connection:
+            with interrupts.cancelling(connection.cancel), connection.cursor() as cursor:
+                if not locked:
+                    cursor.execute("LOCK TABLE trip IN SHARE ROW EXCLUSIVE MODE NOWAIT")
+                dropped = partitions.drop_orphans(cursor)
+            connection.commit()
+        return dropped
     except Exception:
         if locked:
             raise
         return []  # unreachable, or another load holds trip
-
-
-def _drop_unattached(alias, *, locked) -> list[str]:
-    connection = _connect(alias, connect_timeout=CLEANUP_CONNECT_SECONDS)
-    try:
-        with interrupts.cancelling(connection.cancel), connection.cursor() as cursor:
-            if not locked:
-                cursor.execute("LOCK TABLE trip IN SHARE ROW EXCLUSIVE MODE NOWAIT")
-            dropped = partitions.drop_orphans(cursor)
-        connection.commit()
-        return dropped
-    finally:
-        connection.close()
 
 
 def _plan(source, where, stream, base) -> list[Chunk]:

@@ -68,17 +68,22 @@ def records(stream):
     return csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=""))
 
 
-def converted_batch(reader, row, where: str, size: int) -> tuple[list, list]:
-    """(the batch of the good rows among the next `size` records, [(where, line, reason) of
-    each bad one])."""
+def converted(row, where: str, records, line_of) -> tuple[list, list]:
+    """(the batch of the good rows among `records`, [(where, line, reason) of each bad one]);
+    line_of(n): the line record n ends on."""
     batch, bad = [], []
     extend = batch.extend
-    for fields in itertools.islice(reader, size):
+    for n, fields in enumerate(records):
         try:
             extend(row(fields))
         except BadRow as exc:
-            bad.append((where, reader.line_num, str(exc)))
+            bad.append((where, line_of(n), str(exc)))
     return batch, bad
+
+
+def converted_batch(reader, row, where: str, size: int) -> tuple[list, list]:
+    """converted() of the next `size` records of a csv.reader."""
+    return converted(row, where, itertools.islice(reader, size), lambda n: reader.line_num)
 
 
 def raw_batch(reader, size: int) -> tuple[list, list]:
@@ -91,19 +96,7 @@ def raw_batch(reader, size: int) -> tuple[list, list]:
     return rows, lines
 
 
-def converted(row, where: str, rows: list, lines: list) -> tuple[list, list]:
-    """converted_batch() of records read by raw_batch()."""
-    batch, bad = [], []
-    extend = batch.extend
-    for fields, line in zip(rows, lines, strict=True):
-        try:
-            extend(row(fields))
-        except BadRow as exc:
-            bad.append((where, line, str(exc)))
-    return batch, bad
-
-
-def batches(csvs, size: int = BATCH_ROWS) -> Iterator[tuple[list, list]]:
+def batches(csvs, size: int) -> Iterator[tuple[list, list]]:
     """converted_batch() after converted_batch() of every CSV, parsed here."""
     for where, stream in csvs:
         reader = records(stream)
@@ -113,12 +106,14 @@ def batches(csvs, size: int = BATCH_ROWS) -> Iterator[tuple[list, list]]:
 
 
 @contextmanager
-def produced(job) -> Iterator[tuple[Iterator[list], Parsed]]:
-    """(the batches of job.source, each bad row reported to job.bad() before its batch comes;
-    the Parsed summary, complete once the batches are exhausted)."""
-    result, source = Parsed(), job.source
+def produced(job, rows: int = 0) -> Iterator[tuple[Iterator[list], Parsed]]:
+    """(the batches of job.source, of up to `rows` (else BATCH_ROWS) rows, each bad row
+    reported to job.bad() before its batch comes; the Parsed summary, complete once the
+    batches are exhausted)."""
+    result, source, size = Parsed(), job.source, rows or BATCH_ROWS
     big = source.is_url or (source.size or 0) >= CHILD_FROM_BYTES
-    with (_in_child if big else _in_process)(source, result) as received:
+    child = _start(source.location, size) if big else None
+    with (_in_child(*child, result) if child else _in_process(source, size, result)) as received:
         yield _reported(received, job, result.hours), result
 
 
@@ -132,26 +127,33 @@ def _reported(received, job, hours):
 
 
 @contextmanager
-def _in_process(source, result):
+def _in_process(source, size, result):
     with source.csvs() as (reader, csvs):
-        yield batches(csvs)
+        yield batches(csvs, size)
     result.sha256, result.bytes = reader.sha256.hexdigest(), reader.bytes
 
 
-@contextmanager
-def _in_child(source, result):
+def _start(location, size):
+    """(the parser process, the end of its pipe to read), or None when no interpreter can
+    start here (an embedded Python): then this process parses."""
     read_end, write_end = os.pipe()
     try:
-        child = _start(source.location, write_end)
+        # A fresh interpreter, as multiprocessing's "spawn" starts (the same executable, see
+        # its set_executable), without its re-run of the caller's __main__ in the child.
+        return subprocess.Popen(  # noqa: S603 (our own interpreter and code, no shell)
+            [spawn.get_executable(), "-I", "-c", _CHILD, str(ROOT), location, str(write_end),
+             str(size), str(HAND_OVER_BELOW)],
+            pass_fds=[write_end], stdin=subprocess.DEVNULL,
+        ), read_end
     except (OSError, ValueError):
-        child = None
         os.close(read_end)
+        return None
     finally:
         os.close(write_end)  # the child's: once the child is gone, a read here ends instead of waiting
-    if child is None:  # no interpreter to start here (an embedded Python): parse in this process
-        with _in_process(source, result) as received:
-            yield received
-        return
+
+
+@contextmanager
+def _in_child(child, read_end, result):
     receiver = open(read_end, "rb")  # noqa: SIM115 (closed below, before the child is waited for)
     try:
         yield _received(receiver, child, result)
@@ -163,16 +165,6 @@ def _in_child(source, result):
         child.wait()
 
 
-def _start(location, fd):
-    # A fresh interpreter, as multiprocessing's "spawn" starts (the same executable, see its
-    # set_executable), without its re-run of the caller's __main__ in the child.
-    return subprocess.Popen(  # noqa: S603 (our own interpreter and code, no shell)
-        [spawn.get_executable(), "-I", "-c", _CHILD, str(ROOT), location, str(fd),
-         str(BATCH_ROWS), str(HAND_OVER_BELOW)],
-        pass_fds=[fd], stdin=subprocess.DEVNULL,
-    )
-
-
 def _received(receiver, child, result):
     row = where = None
     while True:
@@ -180,7 +172,7 @@ def _received(receiver, child, result):
         if message[0] == "rows":
             yield message[1], message[2]
         elif message[0] == "raw":
-            yield converted(row, where, message[1], message[2])
+            yield converted(row, where, message[1], message[2].__getitem__)
         elif message[0] == "csv":
             where, row = message[1], Layout(message[2]).row
         elif message[0] == "end":

@@ -47,7 +47,6 @@ NUMBERS = {"tripduration": "int", "bikeid": "bigint", "birth_year": "smallint", 
 # The columns COPY may leave NULL (an empty field, quoted or not).
 NULLABLE = tuple(c for c in NUMBERS if c != "tripduration") + ("membership_type",)
 EMPTY = frozenset({"", "\\N", "NULL", "null", "NaN", "nan"})
-INSERT = f"INSERT INTO trip ({', '.join(COLUMNS)}) VALUES "  # noqa: S608
 
 
 class BadRow(ValueError):
@@ -120,7 +119,9 @@ def duration_sql(start: str, stop: str) -> str:
 
 
 NEGATIVE = "negative tripduration "
-STOP_FIRST = {False: "stoptime is before starttime", True: "ended_at is before started_at"}
+# What the start and stop columns are called in the reasons, classic (False) and 2021+ (True).
+TIMES = {False: ("starttime", "stoptime"), True: ("started_at", "ended_at")}
+STOP_FIRST = {modern: f"{stop} is before {start}" for modern, (start, stop) in TIMES.items()}
 
 
 def refusal(seconds: int, start, stop, modern: bool) -> str | None:
@@ -143,6 +144,12 @@ def add_station_hours(hours: Counter, batch: list) -> None:
     York hour of its start), in C, not row by row."""
     starts = map(LOCAL_HOUR.__getitem__, map(_START_HOUR, batch[1::WIDTH]))
     hours.update(zip(batch[4::WIDTH], starts, strict=True))
+
+
+def insert_sql(rows: int, mark: str) -> str:
+    """One INSERT of `rows` rows, each value a placeholder `mark`."""
+    row = f"({', '.join([mark] * WIDTH)})"
+    return f"INSERT INTO trip ({', '.join(COLUMNS)}) VALUES {', '.join([row] * rows)}"  # noqa: S608
 
 
 def station_hours_sql(table: str) -> str:
@@ -177,49 +184,39 @@ class Layout:
                 f"missing column(s) {', '.join(missing)} "
                 f"(header: {', '.join(header[:20]) or 'empty'})"
             )
-        self.index = {mapping[k]: i for i, k in reversed(list(enumerate(keys))) if k in mapping}
-        self.convert = self._modern_row if self.modern else self._classic_row
+        self.columns = [mapping.get(k) for k in keys]  # the Trip column each one feeds, or None
+        self.index = {c: i for i, c in reversed(list(enumerate(self.columns))) if c}
         self.row = self._careful_row if self.modern else self._fast_classic()
 
-    def index_of(self, position: int) -> str | None:
-        """The Trip column the file's column at `position` feeds, if any."""
-        return next((c for c, i in self.index.items() if i == position), None)
+    def _careful_row(self, fields: list[str]) -> tuple:
+        """The Trip values of one record, or BadRow saying why not. A column the file lacks
+        reads None."""
+        if len(fields) != self.width:
+            raise BadRow(f"{len(fields)} fields where the header has {self.width}")
+        f, get, modern = fields, self._get, self.modern
+        names = TIMES[modern]
+        start, stop = utc_text(get(f, "starttime"), names[0]), utc_text(get(f, "stoptime"), names[1])
+        seconds = 0 if modern else whole(get(f, "tripduration"), "tripduration")
+        if reason := refusal(seconds, start, stop, modern):
+            raise BadRow(reason)
+        stations = (
+            text(get(f, "start_station_id")), text(get(f, "start_station_name")),
+            number(get(f, "start_station_latitude"), "start latitude"),
+            number(get(f, "start_station_longitude"), "start longitude"),
+            text(get(f, "end_station_id")), text(get(f, "end_station_name")),
+            number(get(f, "end_station_latitude"), "end latitude"),
+            number(get(f, "end_station_longitude"), "end longitude"),
+        )
+        if modern:  # no bikeid, membership_type, birth_year, gender
+            return (duration(start, stop), start, stop, *stations, None, None,
+                    usertype(get(f, "usertype"), True), None, None)
+        return (seconds, start, stop, *stations, whole_or_none(get(f, "bikeid"), "bikeid"),
+                text_or_none(get(f, "membership_type")), usertype(get(f, "usertype"), False),
+                whole_or_none(get(f, "birth_year"), "birth year"), whole_or_none(get(f, "gender"), "gender"))
 
     def _get(self, fields, column):
         i = self.index.get(column)
         return None if i is None else fields[i]
-
-    def _classic_row(self, f, g):
-        start, stop = utc_text(g(f, "starttime"), "starttime"), utc_text(g(f, "stoptime"), "stoptime")
-        seconds = whole(g(f, "tripduration"), "tripduration")
-        if reason := refusal(seconds, start, stop, modern=False):
-            raise BadRow(reason)
-        return (seconds, start, stop, *self._stations(f, g), whole_or_none(g(f, "bikeid"), "bikeid"),
-                text_or_none(g(f, "membership_type")), usertype(g(f, "usertype"), modern=False),
-                whole_or_none(g(f, "birth_year"), "birth year"), whole_or_none(g(f, "gender"), "gender"))
-
-    def _modern_row(self, f, g):
-        start, stop = utc_text(g(f, "starttime"), "started_at"), utc_text(g(f, "stoptime"), "ended_at")
-        if reason := refusal(0, start, stop, modern=True):
-            raise BadRow(reason)
-        return (duration(start, stop), start, stop, *self._stations(f, g), None, None,
-                usertype(g(f, "usertype"), modern=True), None, None)
-
-    def _stations(self, f, g):
-        return (
-            text(g(f, "start_station_id")), text(g(f, "start_station_name")),
-            number(g(f, "start_station_latitude"), "start latitude"),
-            number(g(f, "start_station_longitude"), "start longitude"),
-            text(g(f, "end_station_id")), text(g(f, "end_station_name")),
-            number(g(f, "end_station_latitude"), "end latitude"),
-            number(g(f, "end_station_longitude"), "end longitude"),
-        )
-
-    def _careful_row(self, fields: list[str]) -> tuple:
-        """The Trip values of one record, or BadRow saying why not."""
-        if len(fields) != self.width:
-            raise BadRow(f"{len(fields)} fields where the header has {self.width}")
-        return self.convert(fields, self._get)
 
     def _fast_classic(self):
         """row() for classic files: the common case in few steps; anything unusual (an
@@ -236,8 +233,8 @@ class Layout:
                 [*f, ""] if pad else f
             )
             try:
-                d, start, stop = int(dur), _FAST_HOURS[st[:13]] + _FAST_TAILS[st[13:]], \
-                    _FAST_HOURS[sp[:13]] + _FAST_TAILS[sp[13:]]
+                d, start, stop = int(dur), _HOURS[st[:13]] + _TAILS[st[13:]], \
+                    _HOURS[sp[:13]] + _TAILS[sp[13:]]
                 if d < 0 or stop < start:
                     return careful(f)
                 return (d, start, stop, ssid.strip(), ssn.strip(), float(slat) if slat else None,
@@ -258,31 +255,31 @@ def whole(text, what):
         raise BadRow(f"{what} {text!r} is not a whole number") from None
 
 
+def number(text, what, read=float):
+    """None when empty; BadRow when not a number."""
+    if text is None or text.strip() in EMPTY:
+        return None
+    try:
+        return read(text)
+    except ValueError:
+        raise BadRow(f"{what} {text!r} is not a number") from None
+
+
 def whole_or_none(text, what):
-    if text is None or text.strip() in EMPTY:
-        return None
-    try:
-        return int(float(text)) if "." in text else int(text)
-    except ValueError:
-        raise BadRow(f"{what} {text!r} is not a number") from None
+    return number(text, what, _whole)
 
 
-def number(text, what):
-    if text is None or text.strip() in EMPTY:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        raise BadRow(f"{what} {text!r} is not a number") from None
+def _whole(text):
+    return int(float(text)) if "." in text else int(text)  # some files write 1985.0
 
 
 _MDY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d\d)(?::(\d\d)(\.\d{1,6})?)?")
 _ISO = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,9})?")
-_TO_UTC: dict[str, tuple[str, bool]] = {}
-# The hot path's memo: checked local "YYYY-MM-DD HH" -> UTC one, and checked ":MM:SS[.f]" ->
-# its normalised form. Bounded: one entry per hour of data, and at most 200,000 tails.
-_FAST_HOURS: dict[str, str] = {}
-_FAST_TAILS: dict[str, str] = {}
+# utc_text()'s memo, which the hot path reads too: checked local "YYYY-MM-DD HH" -> UTC one,
+# and checked ":MM:SS[.f]" -> its normalised form. Bounded: one entry per hour of data, and
+# at most 200,000 tails.
+_HOURS: dict[str, str] = {}
+_TAILS: dict[str, str] = {}
 
 
 class _LocalHours(dict):
@@ -307,31 +304,28 @@ def utc_text(text, what) -> str:
     if not _ISO.fullmatch(text):
         text = _mdy_to_iso(text.strip(), what)
     hour = text[:13]
-    known = _TO_UTC.get(hour)
-    if known is None:
-        known = _TO_UTC[hour] = _hour_to_utc(hour, what)
-    prefix, checked = known
+    prefix = _HOURS.get(hour) or _hour_to_utc(hour)
     rest = text[13:19]
-    if not checked or rest[1:3] > "59" or rest[4:6] > "59":
+    if not prefix or rest[1:3] > "59" or rest[4:6] > "59":
         raise BadRow(f"{what} {text!r} is not a date and time")
-    _FAST_HOURS[hour] = prefix
+    _HOURS[hour] = prefix
     fraction = text[20:26]
     tail = f"{rest}.{fraction:0<6}" if fraction else rest
-    if len(_FAST_TAILS) < 200_000:
-        _FAST_TAILS[text[13:]] = tail
+    if len(_TAILS) < 200_000:
+        _TAILS[text[13:]] = tail
     return prefix + tail
 
 
-def _hour_to_utc(hour: str, what) -> tuple[str, bool]:
+def _hour_to_utc(hour: str) -> str:
+    """The UTC hour of a local one, "" when there is no such hour."""
     try:
         local = datetime.fromisoformat(hour.replace("T", " ") + ":00")
     except ValueError:
-        return "", False
+        return ""
     # A local time that occurs twice (November) or never (March) is read as standard time,
     # UTC-5 (the smaller of its two offsets), as utc_sql() and PostgreSQL's COPY read it.
     offset = min(local.replace(tzinfo=NEW_YORK, fold=fold).utcoffset() for fold in (0, 1))
-    utc = (local - offset).strftime("%Y-%m-%d %H")
-    return utc, True
+    return (local - offset).strftime("%Y-%m-%d %H")
 
 
 def _mdy_to_iso(text, what):

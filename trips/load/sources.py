@@ -57,10 +57,8 @@ class Source:
     def check(cls, location: str) -> "Source":
         if "://" in location and not location.startswith(("http://", "https://")):
             raise SourceError(f"{location}: only local paths and http(s) URLs can be loaded")
-        if "://" not in location:
-            path = Path(location)
-            if not path.is_file():
-                raise SourceError(f"{location}: no such file")
+        if "://" not in location and not Path(location).is_file():
+            raise SourceError(f"{location}: no such file")
         return cls(location)
 
     def hash_now(self) -> str:
