@@ -53,7 +53,7 @@ def test_different_accounts_get_different_lock_keys():
 def test_a_transfer_waits_only_for_one_sharing_an_account(four_accounts):
     on_postgresql()
     a, b, c, d = four_accounts
-    held, release, seen = threading.Event(), threading.Event(), {}
+    held, c_to_d, release, seen = threading.Event(), threading.Event(), threading.Event(), {}
 
     def work(i):
         if i == 0:  # holds a and b as a transfer between them would
@@ -64,10 +64,14 @@ def test_a_transfer_waits_only_for_one_sharing_an_account(four_accounts):
         assert held.wait(timeout=60)
         if i == 1:  # shares nothing with a and b: goes through while they are held
             services.transfer(source_id=c, destination_id=d, amount=Decimal("1.00"))
+            c_to_d.set()
             time.sleep(1)
             seen["waiting while held"] = "a to c" not in seen
             release.set()
         else:
+            # Started once c to d is done: a to c holds c while it waits for a (the locks are
+            # taken in order), so started together, c to d could wait behind it.
+            assert c_to_d.wait(timeout=60)
             services.transfer(source_id=a, destination_id=c, amount=Decimal("1.00"))
             seen["a to c"] = release.is_set()
 
