@@ -4,6 +4,7 @@ Services take keyword arguments only and refuse with common.errors (Invalid, Not
 Conflict); the API decides what status each one is.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
@@ -107,7 +108,7 @@ def create_order(*, customer_id: UUID, product_ids: list[UUID], subtotal: Decima
     """An order whose subtotal the server computes; a client's subtotal must agree with it."""
     if not product_ids:
         raise Invalid("An order needs at least one product.", field="products")
-    repeated = sorted({str(p) for p in product_ids if product_ids.count(p) > 1})
+    repeated = sorted(str(pk) for pk, times in Counter(product_ids).items() if times > 1)
     if repeated:
         raise Invalid(f"Each product can be ordered once; listed more than once: {', '.join(repeated)}.",
                       field="products")
