@@ -17,7 +17,7 @@ from django.dispatch import receiver
 
 CUSTOMISING = ("_csp_config", "_csp_update", "_csp_replace",
                "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
-# {header: (value, the response attribute that exempts it, the setting with its exclusions)},
+# {header: (value, the response attribute that exempts it, the path prefixes it skips)},
 # replaced whole, never changed in place: threads may be reading it.
 _site = {"headers": None}
 
@@ -28,13 +28,17 @@ def _forget(*, setting, **kwargs):
         _site["headers"] = None
 
 
+def _excluded(setting: str) -> tuple:
+    return tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ())
+
+
 def site_headers() -> dict:
     headers = _site["headers"]
     if headers is None:
         headers = _site["headers"] = {
-            HEADER: (build_policy(), "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            HEADER: (build_policy(), "_csp_exempt", _excluded("CONTENT_SECURITY_POLICY")),
             HEADER_REPORT_ONLY: (build_policy(report_only=True), "_csp_exempt_ro",
-                                 "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+                                 _excluded("CONTENT_SECURITY_POLICY_REPORT_ONLY")),
         }
     return headers
 
@@ -48,8 +52,7 @@ class SitePolicyCSPMiddleware(CSPMiddleware):
     def process_response(self, request, response):
         if settings.DEBUG or _customised(request, response):
             return super().process_response(request, response)
-        for header, (value, exempt, setting) in site_headers().items():
-            excluded = tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ())
+        for header, (value, exempt, excluded) in site_headers().items():
             if (value and header not in response and getattr(response, exempt, False) is False
                     and not request.path_info.startswith(excluded)):
                 response[header] = value
