@@ -1,6 +1,7 @@
 """The layering the READMEs promise, proved by reading the source: apps never import the
 project package `config`; `common` imports neither `config` nor an app; NUL is looked for
-in one place; templates link pages by name and page lists through one include."""
+in one place; templates link pages by name and page lists through one include; tests take
+helpers from tests/support modules, never from a conftest."""
 
 import ast
 import re
@@ -11,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("access", "bank", "catalog", "counter", "moving", "parties", "trips")
 PROJECT = ("config", *APPS)
+
 
 def _sources(package):
     for path in sorted((ROOT / package).rglob("*.py")):
@@ -47,6 +49,19 @@ def test_the_nul_check_is_written_once_in_common_text():
                  if nul_test.search(path.read_text(encoding="utf-8"))]
 
     assert offenders == [], "use common.text.has_nul / unstorable / refuse_nul"
+
+
+def test_no_test_module_imports_helpers_from_a_conftest():
+    offenders = [relative for relative, path in _sources("tests") if path.name != "conftest.py"
+                 and any(name.endswith("conftest") for name in _imported_modules(path))]
+
+    assert offenders == [], "pytest advises against it: put the helper in a tests/support module"
+
+
+def _imported_modules(path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return ({alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+            | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)})
 
 
 def _templates():

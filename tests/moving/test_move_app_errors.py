@@ -13,7 +13,6 @@ from django.db import DatabaseError, connections
 from moving.move import Move
 from tests.support.manage import clean_environment, manage
 from tests.support.moving import current_alias, move, scratch_postgres, snapshot, sqlite_url
-from tests.support.trip_files import JC_DECEMBER
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
@@ -91,13 +90,6 @@ def _default_url():
     if connections["default"].vendor == "sqlite":
         return sqlite_url(db["NAME"])
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture
-def trips_loaded():
-    if not JC_DECEMBER.is_file():
-        pytest.skip(f"the shared Citi Bike files are not there: {JC_DECEMBER}")
-    call_command("load_trips", str(JC_DECEMBER), verbosity=0)
 
 
 def test_ctrl_c_during_the_copy_leaves_the_target_without_a_trip_and_says_so(trips_loaded, tmp_path):

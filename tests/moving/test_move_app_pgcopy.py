@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import psycopg2
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db import DatabaseError
 
 from moving import pgcopy
@@ -27,7 +27,6 @@ from tests.support.moving import (
     snapshot,
     sqlite_url,
 )
-from tests.trips.conftest import JC_DECEMBER
 from trips.models import Trip
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
@@ -119,13 +118,6 @@ def test_floats_below_2_to_the_53_are_printed_as_postgresql_prints_them_and_all_
 
     assert [pgcopy.float_text(v) for v in values] == printed.getvalue().splitlines()[:len(values)]
     assert stored == values + big
-
-
-@pytest.fixture
-def trips_loaded():
-    if not JC_DECEMBER.is_file():
-        pytest.skip(f"the shared Citi Bike files are not there: {JC_DECEMBER}")
-    call_command("load_trips", str(JC_DECEMBER), verbosity=0)
 
 
 def test_the_indexes_dropped_for_the_copy_are_back_as_migrate_made_them(trips_loaded, monkeypatch):
