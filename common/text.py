@@ -32,9 +32,3 @@ def unstorable(text: str) -> bool:
         return True
     return False
 
-
-def refuse_nul(value: str) -> str:
-    """A pydantic validator: the value, or ValueError when it holds NUL."""
-    if has_nul(value):
-        raise ValueError("must not contain NUL characters")
-    return value

@@ -48,7 +48,7 @@ def test_the_nul_check_is_written_once_in_common_text():
     offenders = [relative for package in PROJECT for relative, path in _sources(package)
                  if nul_test.search(path.read_text(encoding="utf-8"))]
 
-    assert offenders == [], "use common.text.has_nul / unstorable / refuse_nul"
+    assert offenders == [], "use common.text.has_nul / unstorable, or the NO_NUL / NOT_BLANK patterns"
 
 
 def test_no_test_module_imports_helpers_from_a_conftest():
