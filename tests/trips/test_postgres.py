@@ -207,6 +207,10 @@ def real_file(request, tmp_path):
     return child.DECEMBER if request.param == "classic" else as_2021(child.DECEMBER, tmp_path / "JC-2021.csv")
 
 
+def refused(chunk, cursor, progress):
+    raise postgres.FastPathFailed("a row COPY cannot read")
+
+
 def loaded_here():
     trips = list(Trip.objects.order_by("trip_id").values_list(*FIELDS))
     return trips, sorted(Station.objects.values_list("name", "trips", "hours"))
@@ -235,9 +239,6 @@ def test_the_fast_and_careful_paths_and_sqlite_load_a_real_file_into_the_same_ro
     LoadedFile.objects.all().delete()
     Station.objects.all().delete()
 
-    def refused(chunk, cursor, progress):
-        raise postgres.FastPathFailed("a row COPY cannot read")
-
     monkeypatch.setattr(pgcopy, "copy_csv", refused)  # so Python reads every row
     load(real_file)
     careful = loaded_here()
@@ -245,6 +246,27 @@ def test_the_fast_and_careful_paths_and_sqlite_load_a_real_file_into_the_same_ro
     assert len(fast[0]) == child.DECEMBER_TRIPS and len(fast[1]) > 40
     assert careful == fast
     assert loaded_on_sqlite(real_file, tmp_path) == fast
+
+
+def test_every_path_stores_texts_and_empty_memberships_alike(tmp_path, monkeypatch):
+    untidy = [("  Grove St PATH ", " Subscriber", "\\N"), ("Exchange Place\t", "Customer", ""),
+              ("Hamilton Park", "Subscriber", "NULL"), ("Newport PATH", "Customer", " Annual ")]
+    lines = [classic_line(600 + i, start_name=name, usertype=kind) + f',"{membership}"'
+             for i, (name, kind, membership) in enumerate(untidy * 3)]
+    path = write(tmp_path / "untidy.csv", CLASSIC_HEADER + ',"membership_type"', lines)
+    load(path)
+    direct = loaded_here()
+    assert len(chunks()) > 1  # COPied as it is, in chunks
+    Trip.objects.all().delete()
+    LoadedFile.objects.all().delete()
+    Station.objects.all().delete()
+    monkeypatch.setattr(pgcopy, "copy_csv", refused)
+    load(path)
+
+    assert loaded_here() == direct
+    assert loaded_on_sqlite(path, tmp_path) == direct
+    assert [(t[4], t[13], t[12]) for t in direct[0][:4]] == [
+        (name, kind, membership or None) for name, kind, membership in untidy]
 
 
 # --- a real manage.py load_trips process, signalled or cut off at each step ----------------

@@ -49,6 +49,17 @@ def test_the_fast_path_and_the_careful_path_agree_on_empty_markers():
     assert values[5] is None and values[11] is None and values[14] is None and values[15] is None
 
 
+def test_the_fast_path_and_the_careful_path_store_texts_as_the_file_writes_them():
+    layout = Layout([*CLASSIC_HEADER.replace('"', "").split(","), "membership_type"])
+    for name, kind, membership in [("  Grove St PATH ", " Subscriber", "\\N"), ("A\t", "Customer", ""),
+                                   ("B", "", "NULL"), ("", "Subscriber", " Annual ")]:
+        fields = [*classic(sname=name, usertype=kind), membership]
+
+        fast, careful = layout.row(fields), layout._careful_row(fields)
+        assert fast == careful
+        assert fast[4] == name and fast[12] == (membership or None) and fast[13] == kind
+
+
 def test_header_spellings_vary_but_name_the_same_columns():
     header = ["Trip Duration", "Start Time", "Stop Time", "Start Station ID", "Start Station Name",
               "End Station ID", "End Station Name", "User Type"]
@@ -73,11 +84,11 @@ def test_a_file_without_trip_columns_names_what_is_missing():
 
 # --- Each SQL twin gives what its Python rule gives, run on real SQLite and PostgreSQL -------
 
-TEXTS = ["  Grove St PATH ", "JC115", "", None]
+TEXTS = ["  Grove St PATH ", "JC115", "", None, "\\N", "NULL", "Exchange Place\t"]
 NUMBERS = [("start_station_latitude", "40.71958611"), ("end_station_longitude", "-74.0334588"),
            ("start_station_latitude", ""), ("bikeid", "29000"), ("birth_year", " 1985 "), ("gender", "0"),
            ("tripduration", "600")]
-KINDS = ["member", " Casual ", "MEMBER", "Subscriber", "", None]
+KINDS = ["member", " Casual ", "MEMBER", "Subscriber", "", None, "casual "]
 EIGHT, TEN_PAST, NINE = "2018-12-01 08:00:00", "2018-12-01 08:10:00", "2018-12-01 09:00:00"
 REFUSALS = [(600, EIGHT, TEN_PAST), (-5, EIGHT, TEN_PAST), (600, NINE, EIGHT), (0, EIGHT, EIGHT),
             (-1, NINE, EIGHT)]

@@ -63,22 +63,25 @@ def normalise(name: str) -> str:
 
 # --- Each rule in Python, its SQL twin beside it. `cell` is an SQL expression of a field's text.
 
+# Texts are stored as the file writes them, spaces and all, as COPY stores them on
+# PostgreSQL's direct path (checking every text there would cost a pass over the table).
+
 def text(value) -> str:
-    """Station ids and names: trimmed, '' when missing."""
-    return (value or "").strip()
+    """Station ids and names, rider kinds: '' when missing."""
+    return value or ""
 
 
 def text_sql(cell: str) -> str:
-    return f"coalesce(trim({cell}), '')"
+    return f"coalesce({cell}, '')"
 
 
 def text_or_none(value):
-    """membership_type: trimmed, None when empty."""
-    return None if value is None or value.strip() in EMPTY else value.strip()
+    """membership_type: None when empty, as COPY's FORCE_NULL reads it."""
+    return value or None
 
 
 def text_or_none_sql(cell: str) -> str:
-    return f"nullif(trim({cell}), '')"
+    return f"nullif({cell}, '')"
 
 
 def number_sql(cell: str, column: str) -> str:
@@ -101,7 +104,7 @@ def usertype_sql(cell: str, modern: bool) -> str:
     if not modern:
         return text_sql(cell)
     cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in USERTYPES.items())
-    return f"CASE lower(trim({cell})) {cases} ELSE {text_sql(cell)} END"
+    return f"CASE lower({cell}) {cases} ELSE {text_sql(cell)} END"
 
 
 def utc_sql(cell: str) -> str:
@@ -237,10 +240,10 @@ class Layout:
                     _HOURS[sp[:13]] + _TAILS[sp[13:]]
                 if d < 0 or stop < start:
                     return careful(f)
-                return (d, start, stop, ssid.strip(), ssn.strip(), float(slat) if slat else None,
-                        float(slon) if slon else None, esid.strip(), esn.strip(),
+                return (d, start, stop, ssid, ssn, float(slat) if slat else None,
+                        float(slon) if slon else None, esid, esn,
                         float(elat) if elat else None, float(elon) if elon else None,
-                        int(bike) if bike else None, kind.strip() or None, user.strip(),
+                        int(bike) if bike else None, kind or None, user,
                         int(born) if born else None, int(sex) if sex else None)
             except (KeyError, ValueError):
                 return careful(f)
