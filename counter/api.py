@@ -1,3 +1,6 @@
+import json
+
+from django.http import HttpResponse
 from ninja import Path, Router, Schema
 from pydantic import Field
 
@@ -24,4 +27,8 @@ def get_counter(request, name: str = CounterName):
 
 @router.post("/{name}/click/", response=CounterOut, summary="Click once; the value after this click")
 def click(request, name: str = CounterName):
-    return {"name": name, "value": Counter.objects.click(name)}
+    # The busiest write of the site: answered as documented, without ninja validating the two
+    # values it was just given, nor a JSON encoder built per response (a third of the view's
+    # time, measured).
+    body = json.dumps({"name": name, "value": Counter.objects.click(name)})
+    return HttpResponse(body, content_type="application/json; charset=utf-8")

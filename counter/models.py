@@ -11,7 +11,13 @@ RETURNING_VENDORS = frozenset({"postgresql", "cockroachdb", "sqlite"})
 _batcher = ClickBatcher()
 
 
-class CounterQuerySet(models.QuerySet):
+class CounterManager(models.Manager):
+    # On the manager rather than a queryset: a click builds no QuerySet (one per call, a
+    # tenth of a click's Python time).
+    def __init__(self):
+        super().__init__()
+        self._statements = {}  # vendor -> the click's UPDATE, built once
+
     def click(self, name: str) -> int:
         """Add one click to `name` (creating it at first) and return the value after it.
 
@@ -39,16 +45,19 @@ class CounterQuerySet(models.QuerySet):
         # One statement in autocommit: one round trip to the server, no BEGIN/COMMIT, and
         # the row lock is held only while the statement runs.
         connection = connections[db]
-        quote = connection.ops.quote_name
-        table = quote(self.model._meta.db_table)
-        value, key = (quote(self.model._meta.get_field(f).column) for f in ("value", "name"))
+        sql = self._statements.get(connection.vendor)
+        if sql is None:
+            sql = self._statements[connection.vendor] = self._increment_sql(connection.ops)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET {value} = {value} + %s WHERE {key} = %s RETURNING {value}",  # noqa: S608 - names from the model
-                [clicks, name],
-            )
+            cursor.execute(sql, [clicks, name])
             row = cursor.fetchone()
         return None if row is None else row[0]
+
+    def _increment_sql(self, ops) -> str:
+        quote = ops.quote_name
+        table = quote(self.model._meta.db_table)
+        value, key = (quote(self.model._meta.get_field(f).column) for f in ("value", "name"))
+        return f"UPDATE {table} SET {value} = {value} + %s WHERE {key} = %s RETURNING {value}"  # noqa: S608 - names from the model
 
     def _click_then_read(self, db: str, name: str) -> int:
         counters = self.using(db).filter(name=name)
@@ -65,7 +74,7 @@ class Counter(models.Model):
     name = models.SlugField(max_length=NAME_MAX_LENGTH, unique=True)
     value = models.PositiveBigIntegerField(default=0)
 
-    objects = CounterQuerySet.as_manager()
+    objects = CounterManager()
 
     class Meta:
         ordering = ["name"]
