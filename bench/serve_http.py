@@ -12,9 +12,12 @@ WEB_THREADS=4, DEBUG off. Each measurement is `--requests` requests from N clien
 keep-alive connection, all connected before the clock starts, driven by bench/loadgen.py (one
 thread on epoll, ~45 us of CPU a request, so the server keeps the cores); the paths are measured
 in interleaved rounds and the best round of each counts (other load on the machine hits all
-alike). Also shown: the server's CPU time per request (its worker processes, from /proc), which
-other load does not change, and on PostgreSQL the database's own ceiling for a click: durable
-one-row UPDATEs from WORKERS x THREADS connections with no web server at all.
+alike). Also shown: the CPU time per request of the server (its worker processes, from /proc),
+which other load does not change, of the local PostgreSQL's processes (every one of them: run it
+on a quiet machine) and of this client; the three share the machine's cores, so their sums per
+request bound each path's throughput and the ratios between paths. On PostgreSQL also the
+database's own ceiling for a click: durable one-row UPDATEs from WORKERS x THREADS connections
+with no web server at all.
 
 Targets: click >= 0.7 of ping with every click counted; station page >= 0.8 of ping and p99 < 25 ms
 at 64 clients; no failed request at 256 clients; peak PostgreSQL connections <= 2 x 4 = 8.
@@ -23,6 +26,7 @@ Closed-loop clients obey Little's law (mean latency = clients / throughput), so 
 """
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -65,11 +69,26 @@ def serving_pids(process):
         return [process.pid]
 
 
+def postgres_pids():
+    """The local PostgreSQL's processes (its backends do a click's UPDATE and commit)."""
+    return [int(p.parent.name) for p in Path("/proc").glob("[0-9]*/comm") if _comm(p) == "postgres"]
+
+
+def _comm(path):
+    try:
+        return path.read_text().strip()
+    except OSError:
+        return ""
+
+
 def measure(server, port, method, path, *, total, clients):
-    pids = serving_pids(server)
-    before = cpu_seconds(pids)
+    pids, database = serving_pids(server), postgres_pids()
+    before, database_before, client_before = cpu_seconds(pids), cpu_seconds(database), time.process_time()
     result = drive(port, method, path, total=total, clients=clients, keep_bodies=method == "POST")
     result["cpu_us"] = (cpu_seconds(pids) - before) / total * 1e6
+    # Every core this machine has is shared by the server, the database and this client.
+    result["database_us"] = (cpu_seconds(database) - database_before) / total * 1e6
+    result["client_us"] = (time.process_time() - client_before) / total * 1e6
     result["values"] = [json.loads(body)["value"] for body in result.pop("bodies")]
     return result
 
@@ -217,7 +236,8 @@ def report(engine, measured, runserver):
             r = best[name]
             extra = f"  every click counted: {r['exact']}" if name == "click" else ""
             print(f"  {clients:3} clients  {name:8} {r['rps']:7.0f} req/s  ratio {r['rps'] / ping:4.2f}  "
-                  f"p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms  server CPU {r['cpu_us']:4.0f} us/req  "
+                  f"p50 {r['p50']:6.1f} ms  p99 {r['p99']:6.1f} ms  CPU us/req: server {r['cpu_us']:4.0f} "
+                  f"database {r['database_us']:3.0f} client {r['client_us']:3.0f}  "
                   f"failed {r['failures']}{extra}")
     if measured["peak"] is not None:
         print(f"  peak PostgreSQL connections: {measured['peak']} (bound {WORKERS * THREADS})")
@@ -246,11 +266,31 @@ def main():
     urls = {"sqlite": args.sqlite_url, "postgres": args.pg_url}
     print(f"{args.requests} requests per measurement, best of {args.rounds} interleaved rounds; "
           f"cache: {'Redis' if args.redis_url else 'local memory'}; load average at start: {load_average()}")
-    for engine in args.engines.split(","):
-        url = urls[engine]
-        create_postgres_database(url)
-        measured = measure_engine(url, args)
-        report(engine, measured, ping_under_runserver(url, args))
+    with redis_left_as_found(args.redis_url):
+        for engine in args.engines.split(","):
+            url = urls[engine]
+            create_postgres_database(url)
+            measured = measure_engine(url, args)
+            report(engine, measured, ping_under_runserver(url, args))
+
+
+@contextlib.contextmanager
+def redis_left_as_found(url):
+    """The cache entries the servers wrote (the station page's) are deleted afterwards."""
+    if not url:
+        yield
+        return
+    import redis
+
+    client = redis.Redis.from_url(url)
+    before = set(client.scan_iter())
+    try:
+        yield
+    finally:
+        added = [key for key in client.scan_iter() if key not in before]
+        if added:
+            client.delete(*added)
+        client.close()
 
 
 if __name__ == "__main__":
