@@ -170,10 +170,8 @@ class Layout:
         mapping, required = (MODERN, MODERN_REQUIRED) if self.modern else (CLASSIC, CLASSIC_REQUIRED)
         missing = [r for r in required if normalise(r) not in keys]
         if missing:
-            raise NotATripFile(
-                f"missing column(s) {', '.join(missing)} "
-                f"(header: {', '.join(header[:20]) or 'empty'})"
-            )
+            shown = ", ".join(header[:20]) or "empty"
+            raise NotATripFile(f"missing column(s) {', '.join(missing)} (header: {shown})")
         self.columns = [mapping.get(k) for k in keys]  # the Trip column each one feeds, or None
         self.index = {c: i for i, c in reversed(list(enumerate(self.columns))) if c}
         self.row = self._careful_row if self.modern else self._fast_classic()
@@ -188,14 +186,9 @@ class Layout:
         seconds = 0 if modern else whole(get(f, "tripduration"), "tripduration")
         if reason := refusal(seconds, start, stop, modern):
             raise BadRow(reason)
-        stations = (
-            text(get(f, "start_station_id")), text(get(f, "start_station_name")),
-            number(get(f, "start_station_latitude"), "start latitude"),
-            number(get(f, "start_station_longitude"), "start longitude"),
-            text(get(f, "end_station_id")), text(get(f, "end_station_name")),
-            number(get(f, "end_station_latitude"), "end latitude"),
-            number(get(f, "end_station_longitude"), "end longitude"),
-        )
+        # Ids and names are texts, the rest numbers, named "start latitude" and so on in reasons.
+        stations = tuple(number(get(f, c), c.replace("_station_", " ")) if c in NUMBERS else text(get(f, c))
+                         for c in COLUMNS[3:11])
         if modern:  # no bikeid, membership_type, birth_year, gender
             return (duration(start, stop), start, stop, *stations, None, None,
                     usertype(get(f, "usertype"), True), None, None)
