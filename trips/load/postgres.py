@@ -20,13 +20,14 @@ import csv
 import os
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from django.db import connections
 
 from trips.load import interrupts, partitions, pgcopy, rows
-from trips.load.rules import NEW_YORK, WIDTH, Layout
+from trips.load.rules import NEW_YORK, Layout
 
 WORKERS = min(4, os.cpu_count() or 1)
 # Below this a file is one chunk: another connection would cost more than it saves.
@@ -45,7 +46,7 @@ class Chunk:
 
     where: str
     layout: Layout | None
-    stream: object  # binary, whole CSV records, no header
+    blocks: Iterator[bytes]  # whole CSV records (no header), or COPY text lines
     first_line: int  # the file line of its first record
     base: int  # its first trip_id; record n of the chunk takes base + n
     table: str = ""
@@ -63,7 +64,7 @@ def write(job) -> tuple[str, int]:
     progress = _progress(job)
     if job.careful:
         with rows.produced(job) as (batches, parsed):
-            whole = Chunk(job.source.name, None, pgcopy.TextRows(batches, WIDTH), 2, _first_free_id(job))
+            whole = Chunk(job.source.name, None, pgcopy.text_blocks(batches), 2, _first_free_id(job))
             _fill_all(job.alias, [whole], pgcopy.copy_text, progress)
         _attach(job, [whole])
         return parsed.sha256, parsed.bytes
@@ -133,12 +134,12 @@ def _plan(source, where, stream, base) -> list[Chunk]:
     path = source.plain_file() if where == source.name else None
     size = path.stat().st_size if path else 0
     if WORKERS == 1 or size < 2 * MIN_CHUNK_BYTES:
-        return [Chunk(where, layout, stream, 2, base)]
+        return [Chunk(where, layout, pgcopy.stream_blocks(stream), 2, base)]
     bounds = _cut(path, len(header_line), size, min(WORKERS, size // MIN_CHUNK_BYTES))
     chunks, line = [], 2
     for begin, end in zip(bounds, bounds[1:], strict=False):
-        chunks.append(Chunk(where, layout, pgcopy.FileChunk(path, begin, end), line, base))
-        newlines = pgcopy.count_lines(path, begin, end) if end < size else 0
+        chunks.append(Chunk(where, layout, pgcopy.file_blocks(path, begin, end), line, base))
+        newlines = sum(b.count(b"\n") for b in pgcopy.file_blocks(path, begin, end)) if end < size else 0
         line, base = line + newlines, base + newlines  # a record takes at least one line
     return chunks
 
