@@ -199,7 +199,6 @@ def _fill(alias, chunk, fill, progress):
     except BaseException as exc:
         with contextlib.suppress(Exception):  # a connection the server ended cannot roll back
             connection.rollback()  # the table goes with it
-        chunk.table = ""
         if isinstance(exc, DataError | IntegrityError):
             raise FastPathFailed(str(exc).strip().splitlines()[0]) from None
         raise
