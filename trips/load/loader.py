@@ -162,10 +162,6 @@ class Loader:
 
 def _cancel(wrapper):
     """Called from the signal watcher's thread: end the call the loader's connection is in."""
-    raw = wrapper.connection
-    if raw is None:
-        return
-    if wrapper.vendor == "postgresql":
-        raw.cancel()
-    elif wrapper.vendor == "sqlite":
-        raw.interrupt()
+    raw, method = wrapper.connection, {"postgresql": "cancel", "sqlite": "interrupt"}.get(wrapper.vendor)
+    if raw is not None and method:
+        getattr(raw, method)()

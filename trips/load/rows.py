@@ -1,17 +1,14 @@
-"""The row producer: a trip file's good rows in batches, for every engine that writes Python's
+"""The row producer: a trip file's good rows in batches for every engine that writes Python's
 rows (SQLite, Snowflake, PostgreSQL's careful path, --dry-run). A batch is the values of up to
-BATCH_ROWS rows one after another, in COLUMNS order (no tuple per row to build, and INSERTs
-without executemany).
+BATCH_ROWS rows one after another, in COLUMNS order (no tuple per row to build).
 
 Parsing costs more CPU than SQLite's inserting, and one thread cannot do both at the speed of
 a bare csv.reader + executemany (bench/trips_load.py), so a big file is parsed by a child
-process while the parent inserts. The child opens the Source itself and hashes its bytes, so
-only rows cross the pipe, as marshal (the fastest codec for lists of str, int, float and
-None). Converting fields is most of a parse: when the parent is about to run out of rows, the
-child hands it a batch unconverted and reads on, so both stay equally busy.
-
-The child is a fresh interpreter running this module, which imports no Django: forking a
-process that holds database connections, or setting Django up again, is what it must not do.
+process while the parent inserts: a fresh interpreter running this module, which imports no
+Django (forking a process that holds database connections, or setting Django up again, is
+what it must not do). The child opens and hashes the Source itself; only rows cross the pipe,
+as marshal (the fastest codec for lists of str, int, float and None). When the parent is
+about to run out of rows, the child hands it a batch unconverted and reads on: both stay busy.
 """
 
 import contextlib
