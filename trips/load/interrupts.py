@@ -5,12 +5,11 @@ While `handled()` is active (load_trips' run, main thread only), the first signa
 the way out runs: the file's transaction rolls back, the parser process ends. The main thread
 cannot run a handler while it is blocked in C (a LOCK TABLE waiting for another load, an
 index build), so a watcher thread, woken by `signal.set_wakeup_fd`, cancels the database
-calls registered with `cancelling()` and sets `stopping()`, which ends the COPY streams of
-the loader's other threads. From `hold()` to `release()` (the commit) a signal waits: the
-commit lands whole or not at all, and `check()` raises it once the command has recorded what
-it kept. Later signals raise nothing, so the clean-up on the way out cannot be cut short.
-SQLite's wait for another writer (its busy timeout) ignores interrupt(): a signal then acts
-when that wait ends.
+calls registered with `cancelling()`, and `stop_here()` stops the loader's other threads.
+From `hold()` to `release()` (the commit) a signal waits: the commit lands whole or not at
+all, and `check()` raises it once the command has recorded what it kept. Later signals raise
+nothing, so the clean-up cannot be cut short. SQLite's wait for another writer (its busy
+timeout) ignores interrupt(): a signal then acts when that wait ends.
 """
 
 import contextlib
@@ -43,10 +42,6 @@ class _State:
 
 
 _state = _State()
-
-
-def stopping() -> bool:
-    return _state.stopping.is_set()
 
 
 def check() -> None:

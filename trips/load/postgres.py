@@ -134,8 +134,8 @@ def _plan(source, where, stream, base) -> list[Chunk]:
 
 
 def _read_through(stream):
-    while not interrupts.stopping() and stream.read(pgcopy.READ_BYTES):
-        pass
+    while stream.read(pgcopy.READ_BYTES):
+        interrupts.stop_here()
 
 
 def _cut(path, start, size, count) -> list[int]:
