@@ -1,6 +1,5 @@
-"""What one connection does to fill one chunk's table (trips/load/postgres.py): COPY, checks, counts.
-
-All SQL here is built from our own column names and chunk table names, never from text in a file.
+"""What one connection does to fill one chunk's table (trips/load/postgres.py): COPY, checks,
+counts. All SQL here is built from our own column and chunk table names, never from a file's text.
 """
 
 from collections import Counter
@@ -94,7 +93,6 @@ def _copy_staged(cursor, chunk, stream):
 def copy_text(chunk, cursor, progress):
     """Fill the chunk's table from rows Python has parsed and checked (the careful path)."""
     cursor.execute("SET TIME ZONE 'UTC'")  # the rows' times are UTC
-    # A row is a line in COPY's text format.
     _copy(cursor, chunk, Counting(chunk, progress), f"{chunk.table} ({', '.join(COLUMNS)})", "FORMAT text")
     chunk.loaded = chunk.end - chunk.base
 
