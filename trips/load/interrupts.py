@@ -1,20 +1,15 @@
 """Ctrl-C (SIGINT) and SIGTERM during load_trips: stop at once, keep nothing half-done.
 
-While `handled()` is active (load_trips' run, main thread only), the first signal:
-
-- raises `Interrupted` in the main thread at its next Python step, so every `with` and
-  `finally` on the way out runs: the file's transaction rolls back, the parser process ends;
-- wakes a watcher thread (`signal.set_wakeup_fd`) that cancels the database call the loader
-  is blocked in (`cancelling()`): a LOCK TABLE waiting for another load, an index build. The
-  main thread cannot run a Python handler until such a C call returns. It also sets
-  `stopping()`, which ends the COPY streams of the loader's other threads;
-- is held while the loader commits (`hold()` to `release()`): the commit lands whole or not
-  at all, and `check()` raises the signal once the command has recorded what it kept.
-
-SQLite's wait for another writer (its busy timeout) ignores sqlite3's interrupt(): a signal
-then acts when that wait ends. Later signals raise nothing (the clean-up on the way out
-finishes, and cannot be cut short into a traceback); the watcher still cancels whatever
-database call the clean-up waits on.
+While `handled()` is active (load_trips' run, main thread only), the first signal raises
+`Interrupted` in the main thread at its next Python step, so every `with` and `finally` on
+the way out runs: the file's transaction rolls back, the parser process ends. The main thread
+cannot run a handler while it is blocked in C (a LOCK TABLE waiting for another load, an
+index build), so a watcher thread, woken by `signal.set_wakeup_fd`, cancels the database
+calls registered with `cancelling()`, and `stop_here()` stops the loader's other threads.
+From `hold()` to `release()` (the commit) a signal waits: the commit lands whole or not at
+all, and `check()` raises it once the command has recorded what it kept. Later signals raise
+nothing, so the clean-up cannot be cut short. SQLite's wait for another writer (its busy
+timeout) ignores interrupt(): a signal then acts when that wait ends.
 """
 
 import contextlib
@@ -41,17 +36,12 @@ class _State:
     def __init__(self):
         self.lock = threading.Lock()  # between the main thread and the watcher
         self.signum = 0  # the first signal received, 0 if none
-        self.holding = False
-        self.pending = False
+        self.holding = self.pending = False  # in a commit; a signal came during it
         self.stopping = threading.Event()
         self.cancels: list[tuple[Callable[[], None], bool]] = []
 
 
 _state = _State()
-
-
-def stopping() -> bool:
-    return _state.stopping.is_set()
 
 
 def check() -> None:

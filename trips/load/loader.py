@@ -1,9 +1,6 @@
-"""load_trips' work: one source file at a time, each in one transaction with its ledger row.
-
-A file's trips and its LoadedFile row commit together, so a failure half-way keeps every
-earlier file and nothing of this one, and a re-run loads exactly what is missing. The rows
-themselves are each engine's to write (trips/load/sqlite.py, postgres.py, snowflake.py),
-through the same entry point: write(job) -> (sha256, bytes read).
+"""load_trips' work: one source file at a time, its trips and its LoadedFile row in one
+transaction, so a failure half-way keeps every earlier file and nothing of this one. Each
+engine writes the rows (sqlite.py, postgres.py, snowflake.py): write(job) -> (sha256, bytes read).
 """
 
 import csv
@@ -94,11 +91,10 @@ class Loader:
         ledger = LoadedFile.objects.using(self.alias)
         if self.replace:
             return list(ledger.filter(Q(sha256=source.hash_now()) | Q(name=source.name)))
-        if source.size is not None and ledger.filter(name=source.name, size=source.size).exists():
-            # Probably a repeat: hash first rather than parse the whole file for nothing.
-            previous = ledger.filter(sha256=source.hash_now()).first()
-            if previous:
-                raise AlreadyLoaded(previous)
+        # Probably a repeat: hash first rather than parse the whole file for nothing.
+        if (source.size is not None and ledger.filter(name=source.name, size=source.size).exists()
+                and (previous := ledger.filter(sha256=source.hash_now()).first())):
+            raise AlreadyLoaded(previous)
         return []
 
     def _job(self, source, report, careful=False) -> Job:
@@ -133,8 +129,8 @@ class Loader:
         with rows.produced(self._job(source, report)) as (batches, parsed):
             for batch in batches:
                 report.loaded += len(batch) // WIDTH
-        previous = LoadedFile.objects.using(self.alias).filter(sha256=parsed.sha256).first()
-        if previous and not olds:
+        ledger = LoadedFile.objects.using(self.alias)
+        if not olds and (previous := ledger.filter(sha256=parsed.sha256).first()):
             raise AlreadyLoaded(previous)
         report.status = "would load"
 
@@ -146,16 +142,14 @@ class Loader:
                 cursor.execute("LOCK TABLE trip IN SHARE ROW EXCLUSIVE MODE")
         for old in olds:
             report.replaced += self._forget(old)
-        after_id = Trip.objects.using(self.alias).aggregate(m=Max("trip_id"))["m"] or 0
+        trips, ledger = Trip.objects.using(self.alias), LoadedFile.objects.using(self.alias)
+        after_id = trips.aggregate(m=Max("trip_id"))["m"] or 0
         sha256, size = ENGINES.get(connection.vendor, snowflake).write(self._job(source, report, careful))
-        previous = LoadedFile.objects.using(self.alias).filter(sha256=sha256).first()
-        if previous:
+        if previous := ledger.filter(sha256=sha256).first():
             raise AlreadyLoaded(previous)  # the same bytes under another name: roll back
-        last_id = Trip.objects.using(self.alias).aggregate(m=Max("trip_id"))["m"] or 0
-        LoadedFile.objects.using(self.alias).create(
-            sha256=sha256, name=source.name, size=size, rows_loaded=report.loaded,
-            rows_skipped=report.skipped, after_id=after_id, last_id=last_id,
-        )
+        ledger.create(sha256=sha256, name=source.name, size=size, rows_loaded=report.loaded,
+                      rows_skipped=report.skipped, after_id=after_id,
+                      last_id=trips.aggregate(m=Max("trip_id"))["m"] or 0)
         stations.merge(self.alias, report.hours)
 
     def _forget(self, old: LoadedFile) -> int:
@@ -168,10 +162,6 @@ class Loader:
 
 def _cancel(wrapper):
     """Called from the signal watcher's thread: end the call the loader's connection is in."""
-    raw = wrapper.connection
-    if raw is None:
-        return
-    if wrapper.vendor == "postgresql":
-        raw.cancel()
-    elif wrapper.vendor == "sqlite":
-        raw.interrupt()
+    raw, method = wrapper.connection, {"postgresql": "cancel", "sqlite": "interrupt"}.get(wrapper.vendor)
+    if raw is not None and method:
+        getattr(raw, method)()

@@ -1,11 +1,6 @@
 """On PostgreSQL, `trip` is partitioned by trip_id range (migration 0002): one partition per
-loaded chunk of a file.
-
-A load fills new, plain tables on their own connections (several at once, one per CPU),
-indexes them there, then attaches them in the loader's transaction. Attaching an indexed
-table is a catalog change, so readers never wait for index maintenance and the ids a load
-took stay together. Rows inserted any other way (the demo, the ORM) land in trip_default.
-
+loaded chunk of a file, filled and indexed as a plain table, then attached (a catalog change:
+readers never wait for index maintenance). Rows inserted any other way land in trip_default.
 Every name in the SQL here is built from integers we chose, never from a file's text.
 """
 
@@ -14,13 +9,13 @@ PREFIX = "trip_p"
 # (migration 0002 made trip's own).
 STATION_INDEX = "(start_station_name, starttime DESC)"
 
+
 def drop_orphans(cursor) -> list[str]:
     """Drop the chunk tables a failed or stopped load filled but never attached; their names.
 
-    Found by what they are, in the catalog: tables in trip's schema named as chunk tables are
-    named that are not partitions of anything (a chunk table becomes a partition only by
-    ATTACH, in the commit that also writes its ledger row). Called under the loaders' lock on
-    trip, so no load that is still running has a committed, unattached chunk table to lose.
+    Found in the catalog: tables of trip's schema named as chunk tables (only digits after the
+    prefix) that are not partitions (a chunk table becomes one only by ATTACH, in the commit of
+    its ledger row). Called under the loaders' lock on trip, so no running load loses one.
     """
     cursor.execute(
         "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND NOT c.relispartition "
@@ -29,7 +24,7 @@ def drop_orphans(cursor) -> list[str]:
         "AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid) ORDER BY 1",
         [f"^{PREFIX}[0-9]+$"],
     )
-    names = [checked(name) for (name,) in cursor.fetchall()]
+    names = [name for (name,) in cursor.fetchall()]
     for name in names:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
     return names
@@ -78,7 +73,6 @@ def finish(cursor, table: str, base: int, end: int) -> None:
 
 def attach(cursor, table: str, base: int, end: int) -> None:
     """In the loader's transaction: the chunk table becomes part of trip, or is dropped if empty."""
-    table = checked(table)
     if end <= base:
         cursor.execute(f"DROP TABLE {table}")
         return
@@ -90,10 +84,3 @@ def move_sequence_past(cursor, end: int) -> None:
     """Rows inserted through trip from now on take ids above the attached chunks."""
     if _next_id(cursor) < end:
         cursor.execute("SELECT setval(pg_get_serial_sequence('trip', 'trip_id'), %s, false)", [end])
-
-
-def checked(name: str) -> str:
-    """A chunk table's name as we make them, or ValueError: the only names put into DDL here."""
-    if not (name.startswith(PREFIX) and name[len(PREFIX):].isdigit()):
-        raise ValueError(f"not a trip chunk table: {name}")
-    return name

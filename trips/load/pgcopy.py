@@ -1,35 +1,13 @@
-"""What one connection does to fill one chunk's table (trips/load/postgres.py): COPY, checks, counts.
-
-All SQL here is built from our own column names and chunk table names, never from text in a file.
+"""What one connection does to fill one chunk's table (trips/load/postgres.py): COPY, checks,
+counts. All SQL here is built from our own column and chunk table names, never from a file's text.
 """
 
 from collections import Counter
 
 from trips.load import interrupts
-from trips.load.rules import COLUMNS, NULLABLE, refusal_sql, sql_values, station_hours_sql
+from trips.load.rules import COLUMNS, NULLABLE, WIDTH, refusal_sql, sql_values, station_hours_sql
 
 READ_BYTES = 1 << 20
-
-
-# The streams here are read only by read(size), as psycopg2's copy_expert reads.
-
-class FileChunk:
-    """Bytes [begin, end) of a file, opened on first read (so each thread has its own)."""
-
-    def __init__(self, path, begin, end):
-        self.path, self.begin, self.left, self.file = path, begin, end - begin, None
-
-    def read(self, size=-1):
-        if self.left <= 0:
-            return b""
-        if self.file is None:
-            self.file = open(self.path, "rb")  # noqa: SIM115 (closed at the end of the chunk)
-            self.file.seek(self.begin)
-        data = self.file.read(min(self.left, READ_BYTES if size is None or size < 0 else size))
-        self.left = self.left - len(data) if data else 0
-        if not self.left:
-            self.file.close()
-        return data
 
 
 class GaveUp(Exception):  # noqa: N818 (not an error of its own: another chunk failed first)
@@ -43,23 +21,30 @@ def check(chunk):
         raise GaveUp
 
 
+def file_blocks(path, begin: int, end: int):
+    """Bytes [begin, end) of a file, opened on the first block (in the thread that reads them)."""
+    with open(path, "rb") as f:
+        f.seek(begin)
+        while (left := end - f.tell()) > 0 and (block := f.read(min(left, READ_BYTES))):
+            yield block
+
+
+def stream_blocks(stream):
+    return iter(lambda: stream.read(READ_BYTES), b"")
+
+
 class Counting:
-    """Passes a chunk's stream through, telling `progress` how many lines went by."""
+    """A chunk's blocks as the file psycopg2's copy_expert reads, telling `progress` how many
+    lines went by."""
 
     def __init__(self, chunk, progress):
-        self.chunk, self.stream, self.progress = chunk, chunk.stream, progress
+        self.chunk, self.progress = chunk, progress
 
     def read(self, size=-1):
         check(self.chunk)  # raised here, it ends this COPY (psycopg2 aborts it)
-        data = self.stream.read(size)
+        data = next(self.chunk.blocks, b"")
         self.progress(data.count(b"\n"))
         return data
-
-
-def count_lines(path, begin, end) -> int:
-    with open(path, "rb") as f:
-        f.seek(begin)
-        return sum(block.count(b"\n") for block in iter(lambda: f.read(min(READ_BYTES, end - f.tell())), b""))
 
 
 def copy_csv(chunk, cursor, progress):
@@ -73,7 +58,7 @@ def copy_csv(chunk, cursor, progress):
 
 def _copy(cursor, chunk, stream, into, options="FORMAT csv"):
     """COPY the chunk's stream `into` a table (columns); chunk.end: one past the ids it took."""
-    cursor.copy_expert(f"COPY {into} FROM STDIN WITH ({options})", stream, size=READ_BYTES)
+    cursor.copy_expert(f"COPY {into} FROM STDIN WITH ({options})", stream)
     chunk.end = chunk.base + cursor.rowcount
 
 
@@ -108,7 +93,6 @@ def _copy_staged(cursor, chunk, stream):
 def copy_text(chunk, cursor, progress):
     """Fill the chunk's table from rows Python has parsed and checked (the careful path)."""
     cursor.execute("SET TIME ZONE 'UTC'")  # the rows' times are UTC
-    # A row is a line in COPY's text format.
     _copy(cursor, chunk, Counting(chunk, progress), f"{chunk.table} ({', '.join(COLUMNS)})", "FORMAT text")
     chunk.loaded = chunk.end - chunk.base
 
@@ -122,17 +106,11 @@ def station_hours(cursor, table) -> Counter:
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-class TextRows:
-    """Batches of rows (their values one after another) as COPY's text format."""
-
-    def __init__(self, batches, width):
-        self.batches, self.width = batches, width
-
-    def read(self, size=-1):
-        for batch in self.batches:
-            if batch:  # else every row of it was bad
-                cells = ["\\N" if v is None else (v.translate(_ESCAPES) if isinstance(v, str) else repr(v))
-                         for v in batch]
-                lines = ["\t".join(cells[i:i + self.width]) for i in range(0, len(cells), self.width)]
-                return ("\n".join(lines) + "\n").encode()
-        return b""
+def text_blocks(batches):
+    """Batches of rows (their values one after another) as lines of COPY's text format."""
+    for batch in batches:
+        if batch:  # else every row of it was bad (and an empty block would end the COPY)
+            cells = ["\\N" if v is None else (v.translate(_ESCAPES) if isinstance(v, str) else repr(v))
+                     for v in batch]
+            lines = ["\t".join(cells[i:i + WIDTH]) for i in range(0, len(cells), WIDTH)]
+            yield ("\n".join(lines) + "\n").encode()

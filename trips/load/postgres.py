@@ -1,9 +1,5 @@
-"""PostgreSQL's path: the server parses the CSV (COPY FROM STDIN), Python only streams it.
-
-Every CSV goes into new partitions of trip (trips/load/partitions.py), one per chunk. A plain
-local file is cut at line boundaries into one chunk per CPU, each COPied on its own connection
-at the same time; a stream (gzip, zip member, URL) is one chunk. Each chunk's table is checked,
-counted and indexed on its connection, then the loader's transaction attaches it.
+"""PostgreSQL's path: the server parses the CSV (COPY FROM STDIN), Python only streams it, into
+new partitions of trip, one per chunk (the steps: trips/README.md, "PostgreSQL").
 
 - A classic file whose every column is a Trip column is COPied straight into the chunk's table,
   in New York time so the server turns local times into aware ones; the few rows no COPY
@@ -20,13 +16,14 @@ import csv
 import os
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from django.db import connections
 
 from trips.load import interrupts, partitions, pgcopy, rows
-from trips.load.rules import NEW_YORK, WIDTH, Layout
+from trips.load.rules import NEW_YORK, Layout
 
 WORKERS = min(4, os.cpu_count() or 1)
 # Below this a file is one chunk: another connection would cost more than it saves.
@@ -45,7 +42,7 @@ class Chunk:
 
     where: str
     layout: Layout | None
-    stream: object  # binary, whole CSV records, no header
+    blocks: Iterator[bytes]  # whole CSV records (no header), or COPY text lines
     first_line: int  # the file line of its first record
     base: int  # its first trip_id; record n of the chunk takes base + n
     table: str = ""
@@ -60,25 +57,18 @@ class Chunk:
 def write(job) -> tuple[str, int]:
     """Every good row of job.source in new partitions of trip, attached in the caller's
     transaction (which holds the loaders' lock on trip); (sha256, bytes read)."""
-    progress = _progress(job)
+    progress, base = _progress(job), _first_free_id(job)
     if job.careful:
         with rows.produced(job) as (batches, parsed):
-            whole = Chunk(job.source.name, None, pgcopy.TextRows(batches, WIDTH), 2, _first_free_id(job))
-            _fill_all(job.alias, [whole], pgcopy.copy_text, progress)
-        _attach(job, [whole])
+            chunks = [Chunk(job.source.name, None, pgcopy.text_blocks(batches), 2, base)]
+            _fill_all(job.alias, chunks, pgcopy.copy_text, progress)
+        _attach(job, chunks)
         return parsed.sha256, parsed.bytes
-    base, chunks = _first_free_id(job), []
+    chunks = []
     with job.source.csvs() as (reader, csvs):
         for where, stream in csvs:
             planned = _plan(job.source, where, stream, base)
-            # The chunks read the file themselves; the stream is still read through, at the
-            # same time, for the ledger's hash of the whole file.
-            hashing = _read_through(stream) if len(planned) > 1 else None
-            try:
-                _fill_all(job.alias, planned, pgcopy.copy_csv, progress)
-            finally:
-                if hashing is not None:
-                    hashing.join()  # before the stream is closed, on failure too
+            _fill_all(job.alias, planned, pgcopy.copy_csv, progress, stream)
             chunks += planned
             base = max(c.end for c in planned)
     _attach(job, chunks)
@@ -133,24 +123,19 @@ def _plan(source, where, stream, base) -> list[Chunk]:
     path = source.plain_file() if where == source.name else None
     size = path.stat().st_size if path else 0
     if WORKERS == 1 or size < 2 * MIN_CHUNK_BYTES:
-        return [Chunk(where, layout, stream, 2, base)]
+        return [Chunk(where, layout, pgcopy.stream_blocks(stream), 2, base)]
     bounds = _cut(path, len(header_line), size, min(WORKERS, size // MIN_CHUNK_BYTES))
     chunks, line = [], 2
     for begin, end in zip(bounds, bounds[1:], strict=False):
-        chunks.append(Chunk(where, layout, pgcopy.FileChunk(path, begin, end), line, base))
-        newlines = pgcopy.count_lines(path, begin, end) if end < size else 0
+        chunks.append(Chunk(where, layout, pgcopy.file_blocks(path, begin, end), line, base))
+        newlines = sum(b.count(b"\n") for b in pgcopy.file_blocks(path, begin, end)) if end < size else 0
         line, base = line + newlines, base + newlines  # a record takes at least one line
     return chunks
 
 
-def _read_through(stream) -> threading.Thread:
-    def read():
-        while not interrupts.stopping() and stream.read(pgcopy.READ_BYTES):
-            pass
-
-    thread = threading.Thread(target=read, daemon=True)
-    thread.start()
-    return thread
+def _read_through(stream):
+    while stream.read(pgcopy.READ_BYTES):
+        interrupts.stop_here()
 
 
 def _cut(path, start, size, count) -> list[int]:
@@ -164,14 +149,17 @@ def _cut(path, start, size, count) -> list[int]:
     return [*bounds, size]
 
 
-def _fill_all(alias, chunks, fill, progress):
+def _fill_all(alias, chunks, fill, progress, stream=None):
     # The workers' psycopg2 errors become Django's, as the command reports them.
     with connections[alias].wrap_database_errors:
         if len(chunks) == 1:
             _fill(alias, chunks[0], fill, progress)
             return
-        with ThreadPoolExecutor(len(chunks), thread_name_prefix="load_trips") as pool:
+        with ThreadPoolExecutor(len(chunks) + 1, thread_name_prefix="load_trips") as pool:
             futures = [pool.submit(_fill, alias, c, fill, progress) for c in chunks]
+            # The chunks read the file themselves; its stream is read through meanwhile, for the
+            # ledger's hash of the whole file (and before it is closed, on failure too).
+            futures.append(pool.submit(_read_through, stream))
             # On a signal, the watcher has the workers stop; leaving this block waits for them.
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             failed = next((f.exception() for f in futures if f in done and f.exception()), None)
@@ -211,7 +199,6 @@ def _fill(alias, chunk, fill, progress):
     except BaseException as exc:
         with contextlib.suppress(Exception):  # a connection the server ended cannot roll back
             connection.rollback()  # the table goes with it
-        chunk.table = ""
         if isinstance(exc, DataError | IntegrityError):
             raise FastPathFailed(str(exc).strip().splitlines()[0]) from None
         raise

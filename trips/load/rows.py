@@ -1,20 +1,14 @@
-"""The row producer: a trip file's good rows in batches, for every engine that writes Python's
-rows (SQLite, Snowflake, PostgreSQL's careful path, --dry-run), parsed in a child process
-when the file is big. A batch is a list of the values of up to BATCH_ROWS rows one after
-another, in COLUMNS order (no tuple per row to build, and `executemany`-free INSERTs).
+"""The row producer: a trip file's good rows in batches for every engine that writes Python's
+rows (SQLite, Snowflake, PostgreSQL's careful path, --dry-run). A batch is the values of up to
+BATCH_ROWS rows one after another, in COLUMNS order (no tuple per row to build).
 
-Parsing (csv.reader and Layout.row) costs more CPU than SQLite's inserting, and one thread
-cannot do both at the speed of a bare csv.reader + executemany (bench/trips_load.py). A child
-process parses while the parent inserts. It opens the Source itself and hashes its bytes,
-so only rows cross the pipe, as marshal (the fastest codec for lists of str, int, float and
-None; both ends are the same Python).
-
-Converting fields to values is most of a parse. When the parent is about to run out of rows
-to insert, the child hands it a batch of records unconverted and reads on: the two
-processes stay equally busy, whichever is the faster on the day.
-
-The child is a fresh interpreter running this module, which imports no Django: forking a
-process that holds database connections, or setting Django up again, is what it must not do.
+Parsing costs more CPU than SQLite's inserting, and one thread cannot do both at the speed of
+a bare csv.reader + executemany (bench/trips_load.py), so a big file is parsed by a child
+process while the parent inserts: a fresh interpreter running this module, which imports no
+Django (forking a process that holds database connections, or setting Django up again, is
+what it must not do). The child opens and hashes the Source itself; only rows cross the pipe,
+as marshal (the fastest codec for lists of str, int, float and None). When the parent is
+about to run out of rows, the child hands it a batch unconverted and reads on: both stay busy.
 """
 
 import contextlib
@@ -59,15 +53,6 @@ class Parsed:
     hours: Counter = field(default_factory=Counter)
 
 
-class ChildTraceback(Exception):
-    """The parser process's own traceback, as the cause of an error it handed back."""
-
-
-def records(stream):
-    """csv.reader over a binary CSV stream, as load_trips has always read one."""
-    return csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=""))
-
-
 def converted(row, where: str, records, line_of) -> tuple[list, list]:
     """(the batch of the good rows among `records`, [(where, line, reason) of each bad one]);
     line_of(n): the line record n ends on."""
@@ -81,30 +66,6 @@ def converted(row, where: str, records, line_of) -> tuple[list, list]:
     return batch, bad
 
 
-def converted_batch(reader, row, where: str, size: int) -> tuple[list, list]:
-    """converted() of the next `size` records of a csv.reader."""
-    return converted(row, where, itertools.islice(reader, size), lambda n: reader.line_num)
-
-
-def raw_batch(reader, size: int) -> tuple[list, list]:
-    """(the next `size` records, the line each ends on), for converted() elsewhere."""
-    rows, lines = [], []
-    add_row, add_line = rows.append, lines.append
-    for fields in itertools.islice(reader, size):
-        add_row(fields)
-        add_line(reader.line_num)
-    return rows, lines
-
-
-def batches(csvs, size: int) -> Iterator[tuple[list, list]]:
-    """converted_batch() after converted_batch() of every CSV, parsed here."""
-    for where, stream in csvs:
-        reader = records(stream)
-        row = Layout(next(reader, [])).row
-        while (batch := converted_batch(reader, row, where, size)) != ([], []):
-            yield batch
-
-
 @contextmanager
 def produced(job, rows: int = 0) -> Iterator[tuple[Iterator[list], Parsed]]:
     """(the batches of job.source, of up to `rows` (else BATCH_ROWS) rows, each bad row
@@ -113,24 +74,61 @@ def produced(job, rows: int = 0) -> Iterator[tuple[Iterator[list], Parsed]]:
     result, source, size = Parsed(), job.source, rows or BATCH_ROWS
     big = source.is_url or (source.size or 0) >= CHILD_FROM_BYTES
     child = _start(source.location, size) if big else None
-    with (_in_child(*child, result) if child else _in_process(source, size, result)) as received:
-        yield _reported(received, job, result.hours), result
+    with _from_child(*child) if child else contextlib.closing(messages(source, size)) as received:
+        yield _batches(received, job, result), result
 
 
-def _reported(received, job, hours):
-    for batch, bad in received:
-        for where, line, reason in bad:
-            job.bad(where, line, reason)
-        # Counted here, in the parent, which has CPU to spare while the child parses.
-        add_station_hours(hours, batch)
-        yield batch
-
-
-@contextmanager
-def _in_process(source, size, result):
+def messages(source, size: int, parent_idle=lambda: False):
+    """Each CSV of `source` as ("csv", where, header) then ("rows", batch, bad) messages, or
+    ("raw", records, the line each ends on) when parent_idle(); ("end", sha256, bytes) last."""
     with source.csvs() as (reader, csvs):
-        yield batches(csvs, size)
-    result.sha256, result.bytes = reader.sha256.hexdigest(), reader.bytes
+        for where, stream in csvs:
+            yield from _csv_messages(where, stream, size, parent_idle)
+    yield "end", reader.sha256.hexdigest(), reader.bytes
+
+
+def _csv_messages(where, stream, size, parent_idle):
+    records = csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=""))
+    header = next(records, [])
+    row = Layout(header).row  # NotATripFile here, in the child too
+    yield "csv", where, header
+    while True:
+        if parent_idle():
+            message = ("raw", *_unconverted(records, size))
+        else:
+            batch = itertools.islice(records, size)
+            message = ("rows", *converted(row, where, batch, lambda n: records.line_num))
+        if message[1:] == ([], []):
+            return
+        yield message
+
+
+def _unconverted(records, size: int) -> tuple[list, list]:
+    rows, lines = [], []
+    add_row, add_line = rows.append, lines.append
+    for fields in itertools.islice(records, size):
+        add_row(fields)
+        add_line(records.line_num)
+    return rows, lines
+
+
+def _batches(received, job, result):
+    row = where = None
+    for kind, first, second in received:
+        if kind == "csv":
+            where, row = first, Layout(second).row
+            continue
+        if kind == "end":
+            result.sha256, result.bytes = first, second
+            return
+        if kind == "error":
+            raise _unpickled(first, second)
+        batch, bad = (first, second) if kind == "rows" else converted(row, where, first, second.__getitem__)
+        for bad_where, line, reason in bad:
+            job.bad(bad_where, line, reason)
+        # Counted here, in the parent, which has CPU to spare while the child parses.
+        add_station_hours(result.hours, batch)
+        yield batch
 
 
 def _start(location, size):
@@ -153,33 +151,16 @@ def _start(location, size):
 
 
 @contextmanager
-def _in_child(child, read_end, result):
+def _from_child(child, read_end):
     receiver = open(read_end, "rb")  # noqa: SIM115 (closed below, before the child is waited for)
     try:
-        yield _received(receiver, child, result)
+        yield iter(lambda: _next(receiver, child), None)
     finally:
         # On any error here (the database's, Ctrl-C) the child may be blocked on a full pipe.
         receiver.close()
         if child.poll() is None:
             child.terminate()
         child.wait()
-
-
-def _received(receiver, child, result):
-    row = where = None
-    while True:
-        message = _next(receiver, child)
-        if message[0] == "rows":
-            yield message[1], message[2]
-        elif message[0] == "raw":
-            yield converted(row, where, message[1], message[2].__getitem__)
-        elif message[0] == "csv":
-            where, row = message[1], Layout(message[2]).row
-        elif message[0] == "end":
-            result.sha256, result.bytes = message[1], message[2]
-            return
-        else:
-            raise _unpickled(message[1], message[2])
 
 
 def _next(receiver, child):
@@ -194,41 +175,23 @@ def _unpickled(payload, child_traceback):
     try:
         exc = pickle.loads(payload)  # noqa: S301 (our own child process wrote it)
     except Exception:  # noqa: BLE001 (an exception that does not survive pickling)
-        exc = RuntimeError(f"the parser process failed:\n{child_traceback}")
-    exc.__cause__ = ChildTraceback(child_traceback)
+        exc = RuntimeError("the parser process failed")
+    exc.add_note(f"In the parser process:\n{child_traceback}")
     return exc
 
 
 def child_main(location: str, fd: str, size: str, hand_over_below: str):
-    """The child's whole life: parse `location`, send batches, then the summary or the error."""
+    """The child's whole life: parse `location`, send its messages, or the error."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which ends this process
     with open(int(fd), "wb") as sender:
-        parent_idle = _parent_idle(sender.fileno(), int(hand_over_below))
         try:
-            with Source(location).csvs() as (reader, csvs):
-                for where, stream in csvs:
-                    _send_csv(sender, where, stream, int(size), parent_idle)
-            _send(sender, ("end", reader.sha256.hexdigest(), reader.bytes))
+            for message in messages(Source(location), int(size), _parent_idle(int(fd), int(hand_over_below))):
+                _send(sender, message)
         except BrokenPipeError:
             return  # the parent stopped reading: it has its own error to report
         except Exception as exc:  # noqa: BLE001 (every error is the parent's to report)
             with contextlib.suppress(BrokenPipeError):
                 _send(sender, ("error", _pickled(exc), traceback.format_exc()))
-
-
-def _send_csv(sender, where, stream, size, parent_idle):
-    reader = records(stream)
-    header = next(reader, [])
-    row = Layout(header).row  # NotATripFile here, as in-process
-    _send(sender, ("csv", where, header))
-    while True:
-        if parent_idle():
-            message = ("raw", *raw_batch(reader, size))
-        else:
-            message = ("rows", *converted_batch(reader, row, where, size))
-        if message[1:] == ([], []):
-            return
-        _send(sender, message)
 
 
 def _send(sender, message):

@@ -2,12 +2,9 @@
 a row goes through, in Python and, beside each, its SQL twin (PostgreSQL's COPY path converts
 and checks rows in the server). tests/trips/test_rules.py runs both on real databases.
 
-Rows come out as tuples in COLUMNS order with times as naive UTC strings
-("YYYY-MM-DD HH:MM:SS[.ffffff]"): Citi Bike writes New York local time without an
-offset, and the UTC offset only depends on the local date and hour, so it is looked up
-once per hour instead of once per value (the loader's hot path).
-
-Every name in generated SQL is one of ours (COLUMNS, c<N>), never text from a file.
+Rows are tuples in COLUMNS order, times as naive UTC text ("YYYY-MM-DD HH:MM:SS[.ffffff]"):
+the New York offset depends only on the local date and hour, so it is looked up once per
+hour, not per value (the loader's hot path). Every name in generated SQL is one of ours.
 """
 
 import re
@@ -30,14 +27,11 @@ WIDTH = len(COLUMNS)
 CLASSIC = {c.replace("_", ""): c for c in COLUMNS}
 CLASSIC_REQUIRED = ("tripduration", "starttime", "stoptime", "start station id", "start station name",
                     "end station id", "end station name", "usertype")
-MODERN = {
-    "startedat": "starttime", "endedat": "stoptime",
-    "startstationid": "start_station_id", "startstationname": "start_station_name",
-    "startlat": "start_station_latitude", "startlng": "start_station_longitude",
-    "endstationid": "end_station_id", "endstationname": "end_station_name",
-    "endlat": "end_station_latitude", "endlng": "end_station_longitude",
-    "membercasual": "usertype",
-}
+MODERN = {"startedat": "starttime", "endedat": "stoptime", "membercasual": "usertype",
+          "startstationid": "start_station_id", "startstationname": "start_station_name",
+          "startlat": "start_station_latitude", "startlng": "start_station_longitude",
+          "endstationid": "end_station_id", "endstationname": "end_station_name",
+          "endlat": "end_station_latitude", "endlng": "end_station_longitude"}
 MODERN_REQUIRED = ("started_at", "ended_at", "start_station_id", "start_station_name",
                    "end_station_id", "end_station_name", "member_casual")
 TEXTS = ("start_station_id", "start_station_name", "end_station_id", "end_station_name")
@@ -86,7 +80,7 @@ def text_or_none_sql(cell: str) -> str:
 
 def number_sql(cell: str, column: str) -> str:
     """The twin of whole(), whole_or_none() and number() below: a value the SQL cannot read
-    fails the COPY, and the loader reads the file through Python instead."""
+    fails the COPY, and the file is read through Python instead."""
     return f"CAST({text_or_none_sql(cell)} AS {NUMBERS[column]})"
 
 
@@ -139,13 +133,9 @@ def refusal_sql(seconds: str, start: str, stop: str, modern: bool) -> str:
     return f"CASE {negative}WHEN {stop} < {start} THEN '{STOP_FIRST[modern]}' END"
 
 
-_START_HOUR = itemgetter(slice(0, 13))
-
-
 def add_station_hours(hours: Counter, batch: list) -> None:
-    """Count each row of `batch` (rows' values one after another) under (start station, New
-    York hour of its start), in C, not row by row."""
-    starts = map(LOCAL_HOUR.__getitem__, map(_START_HOUR, batch[1::WIDTH]))
+    """Count each row of `batch` under (start station, New York hour of its start), in C."""
+    starts = map(LOCAL_HOUR.__getitem__, map(itemgetter(slice(0, 13)), batch[1::WIDTH]))
     hours.update(zip(batch[4::WIDTH], starts, strict=True))
 
 
@@ -183,17 +173,14 @@ class Layout:
         mapping, required = (MODERN, MODERN_REQUIRED) if self.modern else (CLASSIC, CLASSIC_REQUIRED)
         missing = [r for r in required if normalise(r) not in keys]
         if missing:
-            raise NotATripFile(
-                f"missing column(s) {', '.join(missing)} "
-                f"(header: {', '.join(header[:20]) or 'empty'})"
-            )
+            shown = ", ".join(header[:20]) or "empty"
+            raise NotATripFile(f"missing column(s) {', '.join(missing)} (header: {shown})")
         self.columns = [mapping.get(k) for k in keys]  # the Trip column each one feeds, or None
         self.index = {c: i for i, c in reversed(list(enumerate(self.columns))) if c}
         self.row = self._careful_row if self.modern else self._fast_classic()
 
     def _careful_row(self, fields: list[str]) -> tuple:
-        """The Trip values of one record, or BadRow saying why not. A column the file lacks
-        reads None."""
+        """The Trip values of one record (None for a column the file lacks), or BadRow saying why not."""
         if len(fields) != self.width:
             raise BadRow(f"{len(fields)} fields where the header has {self.width}")
         f, get, modern = fields, self._get, self.modern
@@ -202,14 +189,9 @@ class Layout:
         seconds = 0 if modern else whole(get(f, "tripduration"), "tripduration")
         if reason := refusal(seconds, start, stop, modern):
             raise BadRow(reason)
-        stations = (
-            text(get(f, "start_station_id")), text(get(f, "start_station_name")),
-            number(get(f, "start_station_latitude"), "start latitude"),
-            number(get(f, "start_station_longitude"), "start longitude"),
-            text(get(f, "end_station_id")), text(get(f, "end_station_name")),
-            number(get(f, "end_station_latitude"), "end latitude"),
-            number(get(f, "end_station_longitude"), "end longitude"),
-        )
+        # Ids and names are texts, the rest numbers, named "start latitude" and so on in reasons.
+        stations = tuple(number(get(f, c), c.replace("_station_", " ")) if c in NUMBERS else text(get(f, c))
+                         for c in COLUMNS[3:11])
         if modern:  # no bikeid, membership_type, birth_year, gender
             return (duration(start, stop), start, stop, *stations, None, None,
                     usertype(get(f, "usertype"), True), None, None)
@@ -269,27 +251,21 @@ def number(text, what, read=float):
 
 
 def whole_or_none(text, what):
-    return number(text, what, _whole)
-
-
-def _whole(text):
-    return int(float(text)) if "." in text else int(text)  # some files write 1985.0
+    return number(text, what, lambda t: int(float(t)) if "." in t else int(t))  # some files write 1985.0
 
 
 _MDY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d\d)(?::(\d\d)(\.\d{1,6})?)?")
 _ISO = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,9})?")
-# utc_text()'s memo, which the hot path reads too: checked local "YYYY-MM-DD HH" -> UTC one,
-# and checked ":MM:SS[.f]" -> its normalised form. Bounded: one entry per hour of data, and
-# at most 200,000 tails.
+# utc_text()'s memo, read by the hot path too: checked local "YYYY-MM-DD HH" -> UTC one, and
+# checked ":MM:SS[.f]" -> normalised. Bounded: an entry per hour of data, 200,000 tails.
 _HOURS: dict[str, str] = {}
 _TAILS: dict[str, str] = {}
 
 
 class _LocalHours(dict):
-    """UTC "YYYY-MM-DD HH" -> New York hour of day, for the per-hour station chart: worked
-    out once per hour, and the hour station_hours_sql() and stations.station_hours() give.
-    02:30 on the night clocks spring forward does not exist: it is stored as 07:30 UTC and
-    counts as 3 o'clock."""
+    """UTC "YYYY-MM-DD HH" -> New York hour of day, worked out once per hour, as
+    station_hours_sql() and stations.station_hours() count (a nonexistent 02:30 in March is
+    stored as 07:30 UTC: 3 o'clock)."""
 
     def __missing__(self, utc_hour):
         moment = datetime.fromisoformat(f"{utc_hour}:00").replace(tzinfo=UTC)

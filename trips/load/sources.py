@@ -41,10 +41,6 @@ class HashingReader(io.RawIOBase):
         buffer[: len(data)] = data
         return len(data)
 
-    def drain(self):
-        while self.read(READ_BYTES):
-            pass
-
 
 class Source:
     def __init__(self, location: str):
@@ -63,9 +59,7 @@ class Source:
 
     def hash_now(self) -> str:
         with self._raw() as raw:
-            reader = HashingReader(raw)
-            reader.drain()
-        return reader.sha256.hexdigest()
+            return hashlib.file_digest(raw, "sha256").hexdigest()
 
     def plain_file(self) -> Path | None:
         """The local file itself when it is an uncompressed CSV, which can be read in chunks."""
@@ -105,7 +99,8 @@ class Source:
                 yield reader, iter([(self.name, unzipped)])
             else:
                 yield reader, iter([(self.name, buffered)])
-            reader.drain()
+            while reader.read(READ_BYTES):  # what was left unread: the hash is the whole file's
+                pass
 
     def _zip_csvs(self, buffered):
         # A zip's directory is at its end: spool it (to disk, not memory) when not seekable.

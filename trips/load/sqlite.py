@@ -1,7 +1,5 @@
-"""SQLite's path: rows from the row producer (trips/load/rows.py, a child process for big
-files), inserted many rows per INSERT, the station index rebuilt once rather than kept up to date.
-
-All SQL here is built from our own column and index names, never from text in a file.
+"""SQLite's path: rows from the row producer (trips/load/rows.py), many rows per INSERT, the
+station index rebuilt once rather than kept up to date. All SQL here is built from our names.
 """
 
 from django.db import connections
@@ -50,14 +48,9 @@ def _insert(raw, batch):
 class _Index:
     """Drops trip_station_recent when this file brings a quarter as many rows as the table
     holds (known from its size up front, or once that many have come), and builds it again
-    before the caller commits. Keeping a B-tree of a million station names up to date costs
-    ~4 s a million rows, sorting them all again ~0.5 s a million (measured), so even a
-    quarter pays for the rebuild.
-
-    Readers are safe: in WAL mode they keep seeing the last committed snapshot, index and
-    all, until this transaction commits with the index rebuilt; any failure before that rolls
-    the DROP INDEX back with the rows.
-    """
+    before the caller commits: keeping it up to date costs ~4 s a million rows, sorting them
+    all again ~0.5 s a million (measured). Readers keep the last committed snapshot, index
+    and all (WAL); a failure rolls the DROP INDEX back with the rows."""
 
     def __init__(self, raw, existing: int, expected: int):
         self.raw, self.sql, self.dropped = raw, None, False
