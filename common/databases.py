@@ -179,11 +179,13 @@ def parse_url(variable: str, url: str, *, allow_cassandra: bool, conn_max_age: i
 
 
 def _password_spills(url: str) -> bool:
-    # user:pa/ss@host/db parses as host "user", port "pa", database "ss@host/db": the rest
-    # of the password would end up in the database name, and on pages.
+    # user:pa/ss@host/db parses as host "user", port "pa", database "ss@host/db", and
+    # user:p@ss/word@host/db as password "p", host "ss", database "word@host/db": the rest of
+    # the password would end up in the database name, and on pages. An `@` after the first
+    # `/` (or in a fragment) is that rest: a database name holding one must be encoded too.
     rest = url.partition("://")[2]
     head = re.split(r"[/?#]", rest, maxsplit=1)[0]
-    if "@" in head or ":" not in head:
+    if ":" not in head:
         return False
     tail = rest[len(head):].split("?", 1)
     return "@" in tail[0] or "@" in tail[-1].partition("#")[2]

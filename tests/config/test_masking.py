@@ -22,6 +22,7 @@ SHAPES = {
     "unquoted hash": f"postgres://alex:{SECRET}#x{SECRET}@127.0.0.1:1/db",
     "unquoted question mark": f"postgres://alex:{SECRET}?x{SECRET}@127.0.0.1:1/db",
     "unquoted at": f"postgres://alex:{SECRET}@x{SECRET}@127.0.0.1:1/db",
+    "unquoted at then slash": f"postgres://alex:{SECRET}@x/y{SECRET}@127.0.0.1:1/db",
     "unquoted colon": f"postgres://alex:{SECRET}:x{SECRET}@127.0.0.1:1/db",
     "percent-encoded": f"postgres://alex:{SECRET}%2Fx%23{SECRET}@127.0.0.1:1/db",
     "query-string password": f"postgres://alex@127.0.0.1:1/db?password={SECRET}&sslmode=disable",
