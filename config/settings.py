@@ -160,6 +160,9 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# The DEBUG error page masks passwords inside values too (DATABASE_URL-style variables).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.debugfilter.MaskingFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

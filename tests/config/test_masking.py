@@ -139,3 +139,24 @@ def test_a_malformed_authorization_header_is_not_logged(caplog, db, settings):
                       headers={"Authorization": f"Token {SECRET}"})
 
     assert SECRET not in caplog.text
+
+
+def test_the_debug_error_page_masks_passwords_in_settings_environment_and_local_variables(settings):
+    import sys
+
+    from django.test import RequestFactory
+    from django.views.debug import technical_500_response
+
+    url = SHAPES["plain"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": f"redis://:{SECRET}@127.0.0.1:6379/0"}}
+    request = RequestFactory().get("/", CATALOG_DATABASE_URL=url, REDIS_URL=f"rediss://u:{SECRET}@h:1/0")
+    try:
+        dsn = f"dbname=db user=alex password={SECRET} host=127.0.0.1"  # noqa: F841 (a local on the page)
+        catalog_url = url  # noqa: F841
+        raise RuntimeError("connection failed")
+    except RuntimeError:
+        page = technical_500_response(request, *sys.exc_info()).content.decode()
+
+    assert "connection failed" in page and "CATALOG_DATABASE_URL" in page and "catalog_url" in page
+    assert SECRET not in page
