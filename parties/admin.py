@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.db import router
 
 from common.databases import is_cassandra
+from parties.forms import PartyAdminForm
 from parties.models import Party
 
 
 class PartyAdmin(admin.ModelAdmin):
+    form = PartyAdminForm
     list_display = ["name", "city", "date", "people"]
     list_filter = ["city"]
     search_fields = ["name", "city"]

@@ -1,7 +1,7 @@
 from django import forms
 
 from common.errors import Invalid
-from parties.models import CITY_MAX_LENGTH, NAME_MAX_LENGTH
+from parties.models import CITY_MAX_LENGTH, NAME_MAX_LENGTH, Party
 from parties.services import city_name
 from parties.store import MAX_PEOPLE
 
@@ -12,6 +12,13 @@ def clean_city(value: str) -> str:
         return city_name(raw=value)
     except Invalid as exc:
         raise forms.ValidationError(str(exc)) from None
+
+
+def clean_name(value: str) -> str:
+    name = value.strip()
+    if not name:
+        raise forms.ValidationError("Name the party.")
+    return name
 
 
 class CityForm(forms.Form):
@@ -34,10 +41,24 @@ class PartyForm(forms.Form):
         return clean_city(self.cleaned_data["city"])
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("Name the party.")
-        return name
+        return clean_name(self.cleaned_data["name"])
+
+
+class PartyAdminForm(forms.ModelForm):
+    """The admin's party: the same city, name and count rules as the pages and the API (a
+    city with a "/" would have no URL, and every page listing it would fail)."""
+
+    people = forms.IntegerField(min_value=0, max_value=MAX_PEOPLE, initial=0)
+
+    class Meta:
+        model = Party
+        fields = ["city", "name", "date", "people"]
+
+    def clean_city(self):
+        return clean_city(self.cleaned_data["city"])
+
+    def clean_name(self):
+        return clean_name(self.cleaned_data["name"])
 
 
 class PeopleForm(forms.Form):

@@ -32,3 +32,28 @@ def test_the_admin_lists_searches_and_filters_parties_by_city(client, make_party
 
     assert "Rooftop techno" in listing and "Boat party" not in listing
     assert "Boat party" in filtered and "Rooftop techno" not in filtered
+
+
+@pytest.mark.parametrize(("city", "name", "people", "field"), [
+    ("Foo/Bar", "Slash party", 1, "city"), ("  ", "Blank city", 1, "city"),
+    ("Berlin", "   ", 1, "name"), ("Berlin", "Too many", 2**31, "people"),
+])
+def test_the_admin_refuses_a_party_the_pages_could_not_show(client, city, name, people, field):
+    client.force_login(User.objects.create_superuser("admin", "admin@example.com", "pw"))
+
+    response = client.post("/admin/parties/party/add/",
+                           {"city": city, "name": name, "date": "2027-01-01", "people": people})
+
+    assert response.status_code == 200  # the form again, with the error
+    assert field in response.context["adminform"].form.errors
+    assert not Party.objects.exists()
+    assert client.get("/parties/").status_code == 200
+
+
+def test_the_admin_saves_a_party_with_the_pages_spelling_of_its_city(client):
+    client.force_login(User.objects.create_superuser("admin", "admin@example.com", "pw"))
+
+    client.post("/admin/parties/party/add/",
+                {"city": "  New   York ", "name": " Roof ", "date": "2027-01-01", "people": 3})
+
+    assert list(Party.objects.values_list("city", "name", "people")) == [("New York", "Roof", 3)]
