@@ -17,8 +17,16 @@ def find_station(slug: str) -> Station | None:
     return station
 
 
+# A slug longer than any station's can only be compared by its start, and a few words are
+# enough to find candidates: an unbounded slug would cost a query of as many ORs (SQLite
+# refuses a thousand) and a quadratic difflib comparison.
+SLUG_COMPARED = Station._meta.get_field("slug").max_length
+WORDS_SEARCHED = 8
+
+
 def close_matches(slug: str, limit: int = 5) -> list[Station]:
-    words = [w for w in short_slug(slug).split("-") if len(w) > 2]
+    slug = slug[:SLUG_COMPARED]
+    words = [w for w in short_slug(slug).split("-") if len(w) > 2][:WORDS_SEARCHED]
     query = Q()
     for word in words:
         query |= Q(slug__contains=word)

@@ -63,6 +63,16 @@ def test_an_unknown_station_is_a_404_page_suggesting_close_matches(client, demo)
     assert 'href="/trips/from/graham-ave-conselyea-st/"' in response.content.decode()
 
 
+def test_a_slug_of_a_thousand_words_is_a_404_page_too(client, demo):
+    words = [f"{a}{b}{c}" for a in "abcdefghij" for b in "abcdefghij" for c in "abcdefghij"]
+
+    response = client.get(f"/trips/from/graham-conselyea-{'-'.join(words)}/")
+
+    assert response.status_code == 404
+    assert "<h1>No station" in response.content.decode()
+    assert client.get(f"/api/trips/from/{'-'.join(words)}/").status_code in (404, 422)
+
+
 def test_the_stations_page_searches_by_name(client, demo):
     page = client.get(reverse("trips:stations"), {"q": "graham"}).content.decode()
 
