@@ -6,6 +6,8 @@ the database an alias already serves reuses that alias (and its connection).
 """
 
 import contextlib
+import os
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -117,7 +119,42 @@ def connect(endpoint: Endpoint, role: str) -> None:
 
 
 def same_database(a: Endpoint, b: Endpoint) -> bool:
-    return a.alias == b.alias
+    """Whether both ends are one database, however their URLs spell it: the same alias, one
+    SQLite file by two paths (a symlink, `..`), or, once both are connected, one PostgreSQL
+    database by two host names (127.0.0.1 and localhost)."""
+    if a.alias == b.alias:
+        return True
+    first, second = connections[a.alias], connections[b.alias]
+    if first.vendor != second.vendor:
+        return False
+    if first.vendor == "sqlite":
+        path = _sqlite_file(first)
+        return path is not None and path == _sqlite_file(second)
+    if first.vendor == "postgresql":
+        return _holds_each_others_lock(first, second)
+    return False
+
+
+def _sqlite_file(connection):
+    name = str(connection.settings_dict["NAME"])
+    in_memory = name == ":memory:" or name.startswith("file:") or "mode=memory" in name
+    return None if in_memory else os.path.realpath(name)
+
+
+def _holds_each_others_lock(first, second) -> bool:
+    """An advisory lock is one per database of a server: one that the first connection
+    holds and the second cannot take means both are connected to the same database."""
+    key = secrets.randbits(62)
+    with first.cursor() as holder, second.cursor() as prober:
+        holder.execute("SELECT pg_advisory_lock(%s)", [key])
+        try:
+            prober.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            taken = prober.fetchone()[0]
+            if taken:
+                prober.execute("SELECT pg_advisory_unlock(%s)", [key])
+        finally:
+            holder.execute("SELECT pg_advisory_unlock(%s)", [key])
+    return not taken
 
 
 def env_line(app: str, endpoint: Endpoint) -> str:

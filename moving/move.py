@@ -53,10 +53,10 @@ class Move:
         return self.source.cassandra or self.target.cassandra
 
     def _run(self):
-        if endpoints.same_database(self.source, self.target):
-            raise EndpointError(f"the source and the target are the same database ({self.target.label()}).")
         endpoints.connect(self.source, "source")
         endpoints.connect(self.target, "target")
+        if endpoints.same_database(self.source, self.target):
+            raise EndpointError(f"the source and the target are the same database ({self.target.label()}).")
         self.models = tables.models_of(self.app)
         self.counts = self._source_counts()
         held = self._target_rows()

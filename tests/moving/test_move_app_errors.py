@@ -85,6 +85,24 @@ def test_the_source_and_the_target_cannot_be_the_same_database():
         move("counter", "--to", _default_url())
 
 
+def test_one_sqlite_file_by_two_paths_is_the_same_database(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    first, second = tmp_path / "real" / "one.sqlite3", tmp_path / "link" / "one.sqlite3"
+
+    with pytest.raises(CommandError, match="the same database"):
+        move("counter", "--from", sqlite_url(first), "--to", sqlite_url(second), "--replace")
+
+
+def test_one_postgresql_database_by_two_host_names_is_the_same_database():
+    with scratch_postgres(f"test_move_app_same_{os.getpid()}") as url:
+        other_spelling = url.replace("@127.0.0.1:", "@localhost:")
+        assert other_spelling != url
+
+        with pytest.raises(CommandError, match="the same database"):
+            move("counter", "--from", url, "--to", other_spelling, "--replace")
+
+
 def _default_url():
     db = connections["default"].settings_dict
     if connections["default"].vendor == "sqlite":
