@@ -20,18 +20,35 @@ class ProductAdmin(admin.ModelAdmin):
 class OrderItemInline(admin.TabularInline):
     model = OrderItem
     extra = 0
-    autocomplete_fields = ["product"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
+    """Orders are placed through the API, which computes the subtotal from the prices of the
+    day: a hand edit of its products or subtotal would make them disagree. Staff may still
+    delete one."""
+
     list_display = ["id", "customer", "product_names", "subtotal", "created_at"]
     list_filter = ["created_at"]
     search_fields = ["id", "customer__name", "products__name"]
     list_select_related = ["customer"]
-    autocomplete_fields = ["customer"]
     inlines = [OrderItemInline]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("products")
