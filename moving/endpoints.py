@@ -118,6 +118,13 @@ def connect(endpoint: Endpoint, role: str) -> None:
         raise EndpointError(f"cannot connect to the {role} {endpoint.label()}: {reason}") from None
 
 
+def not_created(endpoint: Endpoint) -> bool:
+    """A SQLite file that does not exist yet (connecting to it would create it)."""
+    connection = connections[endpoint.alias]
+    path = connection.vendor == "sqlite" and _sqlite_file(connection)
+    return bool(path) and not os.path.exists(path)
+
+
 def same_database(a: Endpoint, b: Endpoint) -> bool:
     """Whether both ends are one database, however their URLs spell it: the same alias, one
     SQLite file by two paths (a symlink, `..`), or, once both are connected, one PostgreSQL

@@ -54,12 +54,16 @@ class Move:
 
     def _run(self):
         endpoints.connect(self.source, "source")
-        endpoints.connect(self.target, "target")
-        if endpoints.same_database(self.source, self.target):
-            raise EndpointError(f"the source and the target are the same database ({self.target.label()}).")
+        # A SQLite file that does not exist yet holds nothing, and a dry run does not create it.
+        fresh = self.dry_run and endpoints.not_created(self.target)
+        if not fresh:
+            endpoints.connect(self.target, "target")
+            if endpoints.same_database(self.source, self.target):
+                raise EndpointError("the source and the target are the same database "
+                                    f"({self.target.label()}).")
         self.models = tables.models_of(self.app)
         self.counts = self._source_counts()
-        held = self._target_rows()
+        held = {} if fresh else self._target_rows()
         if held and not self.replace:
             listed = ", ".join(f"{name} ({n:,} rows)" for name, n in held.items())
             raise EndpointError(f"the target already holds {self.app} rows in {listed}; "
