@@ -162,16 +162,18 @@ class Move:
     def reason(self, exc):
         return error_summary(exc, settings.DATABASES)
 
-    def interrupted_message(self, cause: str) -> str:
-        """One line: what the target holds after an interruption, and what to run."""
+    def interrupted_message(self, cause: str, *, refused: bool = False) -> str:
+        """One line: what the target holds after an interruption, and what to run. `refused`:
+        the target refused a value, which running again would meet again."""
         where = f"{self.app} on the target {self.target.label()}"
+        again = "change that value in the source, then run the same command again" if refused else \
+            "run the same command again"
         if self.stage in ("starting", "schema"):
             return f"{cause} before any row was written: no row of {where}."
         if self.stage == "copy" and not self.target.cassandra:
-            return (f"{cause} during the copy: it was one transaction, so no row of {where} was kept; "
-                    "run the same command again.")
+            return f"{cause} during the copy: it was one transaction, so no row of {where} was kept; {again}."
         if self.stage == "copy":
             return (f"{cause} during the copy: part of {where} was written (Cassandra has no "
-                    "transactions); run the same command again with --replace to complete it.")
+                    f"transactions); {again} with --replace to complete it.")
         return (f"{cause} during verification: every row of {where} was copied but not verified; "
-                "run the same command again with --replace.")
+                f"{again} with --replace.")

@@ -103,6 +103,24 @@ def test_one_postgresql_database_by_two_host_names_is_the_same_database():
             move("counter", "--from", url, "--to", other_spelling, "--replace")
 
 
+def test_a_value_the_target_refuses_is_reported_as_one_to_change_not_to_retry():
+    from datetime import UTC, datetime
+
+    from trips.models import Trip
+
+    if connections[Trip.objects.db].vendor != "sqlite":
+        pytest.skip("needs a source that stores what PostgreSQL refuses (SQLite)")
+    moment = datetime(2018, 12, 1, 8, tzinfo=UTC)
+    Trip.objects.create(tripduration=60, starttime=moment, stoptime=moment, usertype="Subscriber",
+                        gender=99999)  # SQLite keeps it; PostgreSQL's smallint cannot
+
+    with (scratch_postgres(f"test_move_app_refused_{os.getpid()}") as url,
+          pytest.raises(CommandError, match="change that value in the source, then run") as refused):
+        move("trips", "--to", url)
+
+    assert "no row of trips" in str(refused.value)
+
+
 def _default_url():
     db = connections["default"].settings_dict
     if connections["default"].vendor == "sqlite":

@@ -2,7 +2,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError, IntegrityError
 
 from common.databases import APPS
 from moving.endpoints import EndpointError, env_line
@@ -41,7 +41,9 @@ class Command(BaseCommand):
         except DatabaseError as exc:
             self._clear()
             reason = move.reason(exc).replace("\n", " ")
-            raise CommandError(move.interrupted_message(f"The database failed ({reason})")) from None
+            refused = isinstance(exc, DataError | IntegrityError)  # the same row would fail again
+            message = move.interrupted_message(f"The database failed ({reason})", refused=refused)
+            raise CommandError(message) from None
         self._report(move, app, dry_run)
 
     def _report(self, move, app, dry_run):
