@@ -122,6 +122,8 @@ def unknown_endpoint(request):
     """Any /api/ URL no endpoint matches: JSON, and it resolves, so CommonMiddleware's
     APPEND_SLASH never redirects (or, under DEBUG, raises on) a POST that lacks the slash."""
     hint = "" if request.path.endswith("/") else f" Did you mean {request.path}/ ?"
+    if request.path == "/api/":
+        hint = " The endpoints are listed at /api/docs."
     return JsonResponse({"detail": f"No endpoint at {request.path}.{hint}"}, status=404)
 
 
