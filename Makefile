@@ -49,8 +49,11 @@ run: .env migrate populate ## Install, migrate, add demo data to empty apps, ser
 
 # Production: DEBUG off whatever .env says; the first manage.py command stops with a one-line
 # error when DJANGO_SECRET_KEY or DJANGO_ALLOWED_HOSTS is missing. README, "Deploy".
+# gunicorn.conf.py first: it checks HOST, WEB_CONCURRENCY and WEB_THREADS in one line each,
+# before gunicorn's own int(WEB_CONCURRENCY) could fail with a traceback.
 serve: export DJANGO_DEBUG := false
 serve: $(RUNTIME) ## Production: collectstatic, check --deploy, migrate_all, then gunicorn on HOST
+	@$(PY) gunicorn.conf.py
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py migrate_all

@@ -1,6 +1,9 @@
 """gunicorn's settings for `make serve`: gunicorn --config gunicorn.conf.py.
 
 Values come from config/serving.py (HOST, WEB_CONCURRENCY, WEB_THREADS; README, "Deploy").
+`python gunicorn.conf.py` only checks them: "Error: ..." in one line and status 1 when one is
+bad. `make serve` runs that first, since gunicorn itself reads WEB_CONCURRENCY with a bare
+int() before it loads this file.
 """
 
 import os
@@ -58,6 +61,8 @@ def _check_port_free(address):
             probe.bind((host, port))
         except OSError as exc:
             sys.exit(f"Error: cannot listen on {address}: {exc.strerror} (is another server on it?)")
+        except (OverflowError, ValueError) as exc:  # config.serving refuses these first
+            sys.exit(f"Error: cannot listen on {address}: {exc}")
 
 
 def when_ready(server):

@@ -17,7 +17,7 @@ from common.databases import error_summary
 from common.errors import Busy, Conflict, DomainError, Invalid, NotFound
 from common.schemas import Detail, ValidationDetail
 from config.apiparser import BodyRefused, StrictJsonParser
-from config.dberrors import classify
+from config.dberrors import classify, is_database_error
 from config.schema import MIGRATE_RETRY_AFTER
 
 logger = logging.getLogger(__name__)
@@ -107,7 +107,10 @@ def unauthenticated(request, exc):
 
 @api.exception_handler(Exception)
 def server_error(request, exc):
-    """Anything unexpected: logged with its traceback, and still JSON for the client."""
+    """Anything unexpected: logged with its traceback, and still JSON for the client. The
+    Cassandra driver's transient errors are no Django DatabaseError: they are handled here."""
+    if is_database_error(exc):
+        return database_error(request, exc)
     logger.exception("Unhandled error on %s %s", request.method, request.path)
     return api.create_response(request, {"detail": "Server error; it has been logged."}, status=500)
 
@@ -122,6 +125,8 @@ def unknown_endpoint(request):
     """Any /api/ URL no endpoint matches: JSON, and it resolves, so CommonMiddleware's
     APPEND_SLASH never redirects (or, under DEBUG, raises on) a POST that lacks the slash."""
     hint = "" if request.path.endswith("/") else f" Did you mean {request.path}/ ?"
+    if request.path == "/api/":
+        hint = " The endpoints are listed at /api/docs."
     return JsonResponse({"detail": f"No endpoint at {request.path}.{hint}"}, status=404)
 
 

@@ -10,11 +10,15 @@ a missing table, a bug in the SQL).
 PostgreSQL, CockroachDB and Snowflake name the error with an SQLSTATE on the driver's
 exception, which Django's wrapper carries as `__cause__`; the first one along the chain
 (common.sqlstate.first) decides. SQLite has none, so its message decides.
+
+Cassandra's driver (parties) raises its own exceptions, not Django's: no live host, a
+timeout, too few replicas alive are all transient (`is_database_error` and `kind` know them).
 """
 
+import sys
 from dataclasses import dataclass
 
-from django.db import DataError, IntegrityError, InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError
 
 from common import sqlstate
 
@@ -46,8 +50,28 @@ class Classified:
     retry_after: int | None
 
 
+def cassandra_transient() -> tuple[type[BaseException], ...]:
+    """The Cassandra driver's errors a retry can cure: none when the driver is not loaded
+    (no Cassandra alias, so none of its errors can be raised) or cannot be imported."""
+    if "cassandra" not in sys.modules:
+        return ()
+    try:
+        import cassandra
+        from cassandra.cluster import NoHostAvailable
+    except Exception:  # noqa: BLE001 - a driver that cannot load raised nothing of its own
+        return ()
+    return (NoHostAvailable, cassandra.OperationTimedOut, cassandra.Unavailable, cassandra.Timeout)
+
+
+def is_database_error(exc: BaseException) -> bool:
+    """Django's DatabaseError, or a transient error of the Cassandra driver."""
+    return isinstance(exc, (DatabaseError, *cassandra_transient()))
+
+
 def kind(exc: BaseException) -> str:
     """"retry", "conflict", "invalid" or "server" for a database error."""
+    if isinstance(exc, cassandra_transient()):
+        return "retry"
     code = sqlstate.first(exc)
     if code is not None:
         if code in TRANSIENT_CODES or code[:2] in TRANSIENT_CLASSES:

@@ -37,32 +37,110 @@ def get_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use one of: {allowed}.")
 
 
-def get_int(name: str, default: int) -> int:
+def get_int(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """A whole number, within [minimum, maximum] when given (a value a setting cannot use,
+    such as 0 retries or a timedelta that overflows, would fail later on every request)."""
     raw = get(name)
     if raw is None:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if minimum is not None and value < minimum or maximum is not None and value > maximum:
+        bounds = (f"between {minimum} and {maximum}" if minimum is not None and maximum is not None
+                  else f"at least {minimum}" if minimum is not None else f"at most {maximum}")
+        raise ImproperlyConfigured(f"{name}={raw!r} must be {bounds}.")
+    return value
 
 
-RATE = re.compile(r"^\d+/(\d*)(s|sec|m|min|h|hour|d|day)$")
+RATE = re.compile(r"^(\d+)/(\d*)(s|sec|m|min|h|hour|d|day)$")
 
 
 def get_rate(name: str, default: str) -> str:
-    """A throttle rate such as 120/min, or "off"."""
+    """A throttle rate such as 120/min or 10/5s (at least 1 per at least 1 unit), or "off"."""
     value = (get(name) or default).lower()
-    if value == "off" or RATE.match(value):
+    if value == "off":
         return value
-    raise ImproperlyConfigured(f"{name}={value!r} is not a rate; use N/s, N/min, N/hour, N/day or off.")
+    match = RATE.match(value)
+    if not match:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate; use N/s, N/min, N/hour, N/day or off.")
+    count, multiplier = int(match[1]), match[2]
+    if count < 1 or multiplier and int(multiplier) < 1:
+        raise ImproperlyConfigured(
+            f"{name}={value!r}: both numbers of a rate must be at least 1 (off turns it off).")
+    return value
+
+
+LIST_SEPARATOR = re.compile(r"[,\s]+")
 
 
 def get_list(name: str, default: list[str] | None = None) -> list[str]:
+    """Items separated by commas, whitespace or both ("a.com, b.com" or "a.com b.com")."""
     raw = get(name)
     if raw is None:
         return list(default or [])
-    return [item.strip() for item in raw.split(",") if item.strip()]
+    return [item for item in LIST_SEPARATOR.split(raw) if item]
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def get_log_level(name: str, default: str) -> str:
+    """One of logging's level names, in any case."""
+    value = (get(name) or default).upper()
+    if value not in LOG_LEVELS:
+        raise ImproperlyConfigured(
+            f"{name}={get(name)!r} is not a log level; use one of: {', '.join(LOG_LEVELS)}.")
+    return value
+
+
+ZONEINFO_ROOT = Path("/usr/share/zoneinfo")
+
+
+def get_time_zone(name: str, default: str) -> str:
+    """An IANA time zone name zoneinfo knows, spelled as it spells it (Europe/Berlin, UTC)."""
+    import zoneinfo
+
+    value = get(name) or default
+    try:
+        zoneinfo.ZoneInfo(value)
+        # Django's own start-up check (which raises with a traceback) looks for the file.
+        known = not ZONEINFO_ROOT.exists() or ZONEINFO_ROOT.joinpath(*value.split("/")).is_file()
+    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):
+        known = False
+    if known:
+        return value
+    spelled = {zone.lower(): zone for zone in zoneinfo.available_timezones()}.get(value.lower())
+    hint = f"did you mean {spelled!r}?" if spelled else "use a name such as UTC or Europe/Berlin."
+    raise ImproperlyConfigured(f"{name}={value!r} is not a time zone zoneinfo knows; {hint}")
+
+
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def get_redis_url(name: str) -> str | None:
+    """A URL redis-py accepts (redis://, rediss:// or unix://), checked now rather than by
+    the first request that uses the cache."""
+    value = get(name)
+    if value is None:
+        return None
+    from redis.connection import parse_url
+
+    from common.databases import mask_url
+
+    def fail(problem):
+        return ImproperlyConfigured(f"{name}={mask_url(value)!r}: {problem}.")
+
+    scheme = value.partition("://")[0].lower() if "://" in value else ""
+    if scheme not in REDIS_SCHEMES:
+        raise fail(f"not a Redis URL; use {', '.join(s + '://' for s in REDIS_SCHEMES)} "
+                   "(e.g. redis://127.0.0.1:6379/0)")
+    try:
+        parse_url(value)
+    except ValueError as exc:
+        raise fail(f"cannot parse it ({mask_url(str(exc))})") from None
+    return value
 
 
 def require(name: str, why: str) -> str:

@@ -2,13 +2,12 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import DatabaseError
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 
 from common.databases import APPS, error_summary
 from common.text import unstorable
-from config.dberrors import classify
+from config.dberrors import classify, is_database_error
 from config.schema import MIGRATE_RETRY_AFTER, first_behind
 
 logger = logging.getLogger(__name__)
@@ -20,7 +19,8 @@ class DatabaseUnavailableMiddleware:
     a retry can cure it (config.dberrors), 4xx for data the database refuses, 500 else.
 
     Other apps' pages are unaffected: each app only touches its own alias. The JSON API
-    has its own handler for the same errors (config.api).
+    has its own handler for the same errors (config.api). The driver's error (hosts, ports,
+    roles, database names) is shown to staff only, as on /healthz; the log always has it.
     """
 
     def __init__(self, get_response):
@@ -30,25 +30,36 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, DatabaseError):
+        if not is_database_error(exception):
             return None
         error = classify(exception)
         reason = error_summary(exception, settings.DATABASES)
+        staff = is_staff(request)
         migrate = behind_for(request, error)
         if migrate:
             logger.error("Database behind its migrations on %s: %s", request.path, migrate)
-            response = render(request, "503.html", {"reason": reason, "migrate": migrate}, status=503)
+            context = {"reason": reason, "migrate": migrate, "show_reason": staff}
+            response = render(request, "503.html", context, status=503)
             response["Retry-After"] = str(MIGRATE_RETRY_AFTER)
             return response
         logger.log(logging.ERROR if error.status >= 500 else logging.WARNING,
                    "Database error on %s (%d): %s", request.path, error.status, reason,
                    exc_info=exception if error.status >= 500 else None)
         template = "503.html" if error.retry_after else "database_error.html"
-        context = {"reason": reason, "error": error}
+        context = {"reason": reason, "error": error, "show_reason": staff}
         response = render(request, template, context, status=error.status)
         if error.retry_after:
             response["Retry-After"] = str(error.retry_after)
         return response
+
+
+def is_staff(request) -> bool:
+    """Is a staff user signed in? False when that cannot be known: no auth middleware ran,
+    or the database holding sessions and users is the one that failed."""
+    try:
+        return bool(request.user.is_staff)
+    except Exception:  # noqa: BLE001 - any failure to know means "not staff"
+        return False
 
 
 def apps_of(request) -> list[str]:

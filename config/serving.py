@@ -12,8 +12,10 @@ from django.core.exceptions import ImproperlyConfigured
 from config import env
 
 BIND = env.get("HOST", "127.0.0.1:8000")
-WORKERS = env.get_int("WEB_CONCURRENCY", 2)
-THREADS = env.get_int("WEB_THREADS", 4)
+# gunicorn reads WEB_CONCURRENCY itself too, with a bare int() when it is imported, before
+# this file: `make serve` runs gunicorn.conf.py first so that a bad value stops here in one line.
+WORKERS = env.get_int("WEB_CONCURRENCY", 2, minimum=1)
+THREADS = env.get_int("WEB_THREADS", 4, minimum=1)
 # Seconds a request thread keeps its connection (settings.DATABASES' CONN_MAX_AGE). Safe
 # here only because the threads are a fixed pool (see config/databases.py); the settings
 # themselves default to 0 for every other server.
@@ -21,6 +23,16 @@ CONN_MAX_AGE = env.get_int("DJANGO_CONN_MAX_AGE", 600)
 # SIGTERM: stop accepting, finish in-flight requests for at most this long, exit 0.
 GRACEFUL_TIMEOUT = 25
 
-for _name, _value in (("WEB_CONCURRENCY", WORKERS), ("WEB_THREADS", THREADS)):
-    if _value < 1:
-        raise ImproperlyConfigured(f"{_name}={_value} must be at least 1.")
+
+def check_bind(address: str) -> None:
+    """HOST:PORT, [IPv6]:PORT or HOST (port 8000, as gunicorn), unix:PATH or fd://N."""
+    if address.startswith(("unix:", "fd://")):
+        return
+    host, colon, port = address.rpartition(":")
+    if not colon or host.startswith("[") and not host.endswith("]"):
+        return  # a bare host (gunicorn adds :8000) or a bare IPv6 address
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ImproperlyConfigured(f"HOST={address!r}: the port must be a number from 1 to 65535.")
+
+
+check_bind(BIND)

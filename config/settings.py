@@ -113,7 +113,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env.get("DJANGO_TIME_ZONE", "America/New_York")
+TIME_ZONE = env.get_time_zone("DJANGO_TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
 
@@ -148,7 +148,7 @@ if not DEBUG:
 # REDIS_URL: one cache shared by every worker process (station pages, API throttles);
 # without it, each process keeps its own in memory. A Redis that fails answers as a miss
 # (config.cache), so pages still render; /healthz says so.
-REDIS_URL = env.get("REDIS_URL")
+REDIS_URL = env.get_redis_url("REDIS_URL")
 CACHES = {
     "default": {
         "BACKEND": "config.cache.ForgivingRedisCache",
@@ -168,7 +168,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.get_log_level("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         # axes announces itself at INFO on every start, every manage.py command included.
@@ -180,7 +180,7 @@ LOGGING = {
 TRIPS_PAGE_CACHE_SECONDS = 1.0
 
 # bank: how often a write retries a serialization failure (SQLSTATE 40001).
-BANK_RETRY_ATTEMPTS = env.get_int("BANK_RETRY_ATTEMPTS", 8)
+BANK_RETRY_ATTEMPTS = env.get_int("BANK_RETRY_ATTEMPTS", 8, minimum=1)
 BANK_RETRY_BASE_DELAY = 0.005
 BANK_RETRY_MAX_DELAY = 0.5
 # bank on PostgreSQL: "accounts" makes only transfers that share an account wait for each
@@ -198,7 +198,8 @@ NINJA_NUM_PROXIES = API_PROXY_COUNT
 
 # django-axes: an admin login is locked for a username from one address after 5 failures.
 AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("AXES_COOLOFF_MINUTES", 15))
+# At most a year: timedelta overflows past about 1.5e12 minutes.
+AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("AXES_COOLOFF_MINUTES", 15, minimum=1, maximum=525_600))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "access.throttles.client_address"

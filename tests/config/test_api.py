@@ -26,6 +26,13 @@ def test_an_unknown_api_url_is_a_json_404(client):
     assert response.json() == {"detail": "No endpoint at /api/nothing/here/."}
 
 
+def test_the_api_root_is_a_json_404_pointing_at_the_docs(client):
+    response = client.get("/api/")
+
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "No endpoint at /api/. The endpoints are listed at /api/docs."}
+
+
 def test_a_post_without_the_trailing_slash_is_a_json_404_that_names_the_right_url(client):
     response = client.post("/api/counter/x/click", content_type="application/json")
 

@@ -7,7 +7,7 @@ from tests.support.manage import ROOT
 def variables_read_by_settings():
     names = {f"{app.upper()}_DATABASE_URL" for app in APPS} | {"DATABASE_URL"}
     for path in (ROOT / "config").glob("*.py"):
-        names |= set(re.findall(r"env\.(?:get|get_bool|get_int|get_list|get_rate|require)\(\s*\"([A-Z_]+)\"",
+        names |= set(re.findall(r"env\.(?:get|require)\w*\(\s*\"([A-Z_]+)\"",
                                 path.read_text()))
     return names
 
