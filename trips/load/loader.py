@@ -80,12 +80,12 @@ class Loader:
             report.status, report.previous = "already loaded", done.previous
             report.loaded = report.skipped = report.demo_removed = 0  # rolled back, if any
         except NotATripFile as exc:
-            raise LoadError(f"{source.location}: not a Citi Bike trip file: {exc}") from None
+            raise LoadError(f"{source.shown}: not a Citi Bike trip file: {exc}") from None
         except SourceError as exc:
             raise LoadError(str(exc)) from None
         except (OSError, EOFError, zlib.error, csv.Error) as exc:
             # A truncated download, a corrupt .gz, a NUL byte: nothing of this file is kept.
-            raise LoadError(f"{source.location}: cannot read it ({type(exc).__name__}: {exc})") from None
+            raise LoadError(f"{source.shown}: cannot read it ({type(exc).__name__}: {exc})") from None
         return report
 
     def _previous_loads(self, source):
