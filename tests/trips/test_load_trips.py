@@ -376,3 +376,12 @@ def test_an_upper_case_scheme_is_a_url_too(tmp_path):
     assert "month.csv: loaded 2 trips" in out
     assert Trip.objects.count() == 2
 
+
+def test_rebuild_stations_in_a_dry_run_says_what_it_would_do_and_does_nothing(tmp_path):
+    load(write(tmp_path / "x.csv", CLASSIC_HEADER, [classic_line()]))
+    Station.objects.all().delete()
+
+    out, _ = load(rebuild_stations=True, dry_run=True)
+
+    assert "Would recount the stations from the trip table" in out
+    assert not Station.objects.exists()

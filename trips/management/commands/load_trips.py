@@ -41,7 +41,7 @@ class Command(BaseCommand):
         reports, started = [], time.monotonic()
         try:
             with interrupts.handled():
-                self.load_all(loader, sources, reports, rebuild_stations and not dry_run)
+                self.load_all(loader, sources, reports, rebuild_stations)
         except (interrupts.Interrupted, KeyboardInterrupt) as exc:
             self.interrupted(getattr(exc, "signum", signal.SIGINT), reports)
         except LoadError as exc:
@@ -62,7 +62,10 @@ class Command(BaseCommand):
             self.say(self.describe(reports[-1]))
         self.current = None
         interrupts.check()
-        if rebuild_stations:
+        if rebuild_stations and loader.dry_run:
+            self.say("Would recount the stations from the trip table (--rebuild-stations); "
+                     "--dry-run writes nothing.")
+        elif rebuild_stations:
             self.current = "the station totals"
             with transaction.atomic(using=loader.alias):
                 count = stations.rebuild(loader.alias)
