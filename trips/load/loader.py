@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Max, Q
 
 from trips import demo, stations
@@ -83,6 +83,10 @@ class Loader:
             raise LoadError(f"{source.shown}: not a Citi Bike trip file: {exc}") from None
         except SourceError as exc:
             raise LoadError(str(exc)) from None
+        except DatabaseError:
+            if source.failure:  # a download cut short, which COPY reports as its own error
+                raise LoadError(str(source.failure)) from None
+            raise
         except (OSError, EOFError, zlib.error, csv.Error) as exc:
             # A truncated download, a corrupt .gz, a NUL byte: nothing of this file is kept.
             raise LoadError(f"{source.shown}: cannot read it ({type(exc).__name__}: {exc})") from None

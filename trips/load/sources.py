@@ -61,10 +61,11 @@ class HashingReader(io.RawIOBase):
 
 class Download(io.RawIOBase):
     """A download's body. It must bring the Content-Length it announced: http.client returns
-    a body cut short (the server closed the connection) as if it were whole."""
+    a body cut short (the server closed the connection) as if it were whole. The error is
+    also kept in source.failure: PostgreSQL's COPY reports a read's error as its own."""
 
-    def __init__(self, response, expected: int | None, shown_location: str):
-        self.response, self.expected, self.shown, self.got = response, expected, shown_location, 0
+    def __init__(self, response, source: "Source"):
+        self.response, self.source, self.got = response, source, 0
 
     def readable(self):
         return True
@@ -73,17 +74,22 @@ class Download(io.RawIOBase):
         try:
             n = self.response.readinto(buffer) if len(buffer) else 0
         except http.client.HTTPException as exc:  # a chunked body cut short, among others
-            raise SourceError(f"{self.shown}: the download failed ({type(exc).__name__})") from None
+            raise self._failed(f"the download failed ({type(exc).__name__})") from None
         self.got += n
-        if not n and len(buffer) and self.expected is not None and self.got < self.expected:
-            raise SourceError(f"{self.shown}: the download stopped after {self.got:,} "
-                              f"of {self.expected:,} bytes")
+        expected = self.source.size
+        if not n and len(buffer) and expected is not None and self.got < expected:
+            raise self._failed(f"the download stopped after {self.got:,} of {expected:,} bytes")
         return n
+
+    def _failed(self, reason: str) -> "SourceError":
+        self.source.failure = SourceError(f"{self.source.shown}: {reason}")
+        return self.source.failure
 
 
 class Source:
     def __init__(self, location: str):
         self.location, self.shown = location, shown(location)
+        self.failure: SourceError | None = None  # what stopped the last read of a download
         self.is_url = urlsplit(location).scheme.lower() in ("http", "https")
         self.name = Path(urlsplit(location).path).name if self.is_url else Path(location).name
         self.size = None if self.is_url else Path(location).stat().st_size
@@ -116,6 +122,7 @@ class Source:
             with open(self.location, "rb") as f:
                 yield f
             return
+        self.failure = None
         url, headers = self.location, {"User-Agent": USER_AGENT}
         parts = urlsplit(url)
         if parts.username is not None:  # user:password@ is sent as HTTP basic authentication
@@ -130,7 +137,7 @@ class Source:
         with response:
             length = response.headers.get("Content-Length")
             self.size = int(length) if length and length.isdigit() else self.size
-            yield Download(response, self.size, self.shown)
+            yield Download(response, self)
 
     def _scrubbed(self, exc) -> str:
         """An error's text without the URL's secrets (http.client quotes a bad URL whole)."""
