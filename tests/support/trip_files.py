@@ -85,12 +85,16 @@ def real_rows(path: Path):
 
 class FileHandler(http.server.SimpleHTTPRequestHandler):
     """Serves a directory, quietly. /cut/NAME: NAME's whole Content-Length, then only half its
-    bytes before the connection closes (a download cut short)."""
+    bytes before the connection closes (a download cut short). `authorizations`: the
+    Authorization header of every request (None when absent)."""
+
+    authorizations: list = []
 
     def log_message(self, *args):
         pass
 
     def do_GET(self):  # noqa: N802 (http.server's name)
+        self.authorizations.append(self.headers.get("Authorization"))
         if not self.path.startswith("/cut/"):
             return super().do_GET()
         data = (Path(self.directory) / self.path.split("?")[0].removeprefix("/cut/")).read_bytes()
@@ -105,6 +109,7 @@ class FileHandler(http.server.SimpleHTTPRequestHandler):
 @contextlib.contextmanager
 def served(directory: Path):
     """An HTTP server on 127.0.0.1 for `directory` while the block runs; yields its base URL."""
+    FileHandler.authorizations.clear()
     handler = partial(FileHandler, directory=str(directory))
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -16,6 +16,7 @@ from tests.support.trip_files import (
     GRAHAM,
     JC_DECEMBER,
     MODERN_HEADER,
+    FileHandler,
     classic_line,
     gzipped,
     load,
@@ -353,6 +354,7 @@ def test_a_url_s_password_and_query_values_never_appear_in_messages(tmp_path, mo
             load("ftp://bob:S3cretPW@example.com/x.csv?token=T0kenXYZ")
 
     assert "month.csv: loaded 3 trips" in out
+    assert FileHandler.authorizations[0] == "Basic Ym9iOlMzY3JldFBX"  # bob:S3cretPW, as basic auth
     assert LoadedFile.objects.get().name == "month.csv"
     assert failures[0].startswith(f"{masked}/missing.csv?token=***: cannot download (HTTP Error 404")
     assert failures[1].startswith(f"{masked}/stations.csv?token=***: not a Citi Bike trip file")
