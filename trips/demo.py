@@ -83,8 +83,8 @@ def seed(*, dry_run: bool, track=lambda obj, **key: None) -> dict[str, tuple[int
 
 def remove_invented(alias: str | None = None) -> int:
     """Delete the demo trips (the ledger row named DEMO_NAME and its id range), taking
-    their counts off the stations; returns how many trips went. Real loads call this first,
-    so invented trips never mix with real ones."""
+    their counts off the stations; returns how many trips went. Each real load calls this in
+    its file's transaction, so invented trips never mix with real ones."""
     alias = alias or router.db_for_write(Trip)
     removed = 0
     with transaction.atomic(using=alias):
@@ -97,6 +97,6 @@ def remove_invented(alias: str | None = None) -> int:
 
 
 def remove(rows) -> tuple[list, list]:
-    """`populate --remove`: the demo trips are found by their ledger row, not by `rows`."""
-    remove_invented()
-    return list(rows), []
+    """`populate --remove`: the demo trips are found by their ledger row, not by `rows`.
+    Reports as removed only what went now: none once the first real load_trips deleted them."""
+    return (list(rows) if remove_invented() else []), []

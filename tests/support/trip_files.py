@@ -1,10 +1,14 @@
 """Citi Bike files for the trips and moving tests: the shared real files, headers and
 lines of both layouts, files written, zipped or gzipped, and `load_trips` run in-process."""
 
+import contextlib
 import csv
 import gzip
+import http.server
 import io
+import threading
 import zipfile
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -77,3 +81,39 @@ def real_rows(path: Path):
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", newline="", encoding="utf-8") as f:
         yield from csv.reader(f)
+
+
+class FileHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a directory, quietly. /cut/NAME: NAME's whole Content-Length, then only half its
+    bytes before the connection closes (a download cut short). `authorizations`: the
+    Authorization header of every request (None when absent)."""
+
+    authorizations: list = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        self.authorizations.append(self.headers.get("Authorization"))
+        if not self.path.startswith("/cut/"):
+            return super().do_GET()
+        data = (Path(self.directory) / self.path.split("?")[0].removeprefix("/cut/")).read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data[: len(data) // 2])
+        self.close_connection = True
+        return None
+
+
+@contextlib.contextmanager
+def served(directory: Path):
+    """An HTTP server on 127.0.0.1 for `directory` while the block runs; yields its base URL."""
+    FileHandler.authorizations.clear()
+    handler = partial(FileHandler, directory=str(directory))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()

@@ -1,9 +1,12 @@
 import io
+import os
+import signal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from tests.support.trip_files import CLASSIC_HEADER, GRAHAM, classic_line, load, write
+from tests.support.trip_files import CLASSIC_HEADER, GRAHAM, classic_line, load, served, write
+from trips import stations
 from trips.demo import DEMO_NAME, generate
 from trips.models import LoadedFile, Station, Trip
 
@@ -74,3 +77,59 @@ def test_populate_remove_takes_the_demo_week_out_and_never_adds_it_back():
     assert "trips: removed 600 demo rows." in removed
     assert "not adding it again" in again
     assert not Trip.objects.exists() and not Station.objects.exists() and not LoadedFile.objects.exists()
+
+
+def assert_the_demo_week_is_there():
+    assert Trip.objects.count() == 600
+    assert LoadedFile.objects.filter(name=DEMO_NAME).exists()
+    assert Station.objects.get(name="Graham Ave & Grand St").trips > 0  # demo-only station
+
+
+@pytest.mark.django_db(databases="__all__", transaction=True)
+@pytest.mark.parametrize("what", ["a URL that answers 404", "a file that is not a trip file"])
+def test_a_first_load_that_fails_keeps_the_demo_trips_and_a_later_one_removes_them(tmp_path, what):
+    populate()
+    write(tmp_path / "stations.csv", "station_id,name", ["3086,Graham"])
+    real = write(tmp_path / "real.csv", CLASSIC_HEADER, [classic_line()])
+
+    with served(tmp_path) as base, pytest.raises(CommandError):
+        load(f"{base}/missing.csv" if "404" in what else tmp_path / "stations.csv")
+
+    assert_the_demo_week_is_there()
+    assert "added to this database before" in populate()  # ... and it is still there
+    out, _ = load(real)
+    assert "Removed the 600 invented demo trips" in out
+    assert Trip.objects.count() == 1
+
+
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_a_first_load_interrupted_keeps_the_demo_trips(tmp_path, monkeypatch):
+    populate()
+    merge, sent = stations.merge, []
+
+    def interrupted(alias, counts, **kwargs):
+        merge(alias, counts, **kwargs)
+        if not sent and kwargs.get("sign", 1) == 1:  # the file's own counts: every row written
+            sent.append(signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(stations, "merge", interrupted)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("load_trips", str(write(tmp_path / "real.csv", CLASSIC_HEADER, [classic_line()])),
+                     stdout=out, stderr=err)
+
+    assert sent and "invented" not in out.getvalue()
+    assert err.getvalue() == "interrupted; nothing from real.csv was kept\n"
+    assert_the_demo_week_is_there()
+
+
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_populate_remove_after_a_real_load_says_it_removed_nothing(tmp_path):
+    populate()
+    load(write(tmp_path / "real.csv", CLASSIC_HEADER, [classic_line()]))
+
+    out = populate(remove=True)
+
+    assert "trips: removed 0 demo rows." in out
+    assert Trip.objects.count() == 1

@@ -1,6 +1,8 @@
 """load_trips against the real engine of the run (SQLite, PostgreSQL or fakesnow-Snowflake)."""
 
 import http.server
+import shutil
+import subprocess
 import threading
 from datetime import UTC, datetime
 from functools import partial
@@ -14,15 +16,19 @@ from tests.support.trip_files import (
     GRAHAM,
     JC_DECEMBER,
     MODERN_HEADER,
+    FileHandler,
     classic_line,
     gzipped,
     load,
     modern_line,
     real_rows,
+    served,
+    vendor,
     write,
     zipped,
 )
 from trips import stations
+from trips.load import rows
 from trips.models import LoadedFile, Station, Trip
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
@@ -288,3 +294,96 @@ def test_a_start_in_the_skipped_spring_forward_hour_counts_where_the_database_re
 
     assert Station.objects.get(name="Sip Ave").per_hour() == loaded
     assert sum(loaded) == 1
+
+
+def served_lines(tmp_path, count=300):
+    write(tmp_path / "month.csv", CLASSIC_HEADER, [classic_line(600 + n) for n in range(count)])
+
+
+@pytest.mark.parametrize("parser", ["child process", "in process"])
+def test_a_download_cut_short_is_an_error_and_keeps_nothing(tmp_path, monkeypatch, parser):
+    if parser == "in process":  # as where no interpreter can start: this process parses
+        monkeypatch.setattr(rows, "_start", lambda location, size: None)
+    served_lines(tmp_path)
+    whole = (tmp_path / "month.csv").stat().st_size
+    with served(tmp_path) as base:
+        for options in ({}, {"replace": True}, {"dry_run": True}):  # replace hashes it first
+            with pytest.raises(CommandError) as refused:
+                load(f"{base}/cut/month.csv", **options)
+            assert str(refused.value) == (
+                f"{base}/cut/month.csv: the download stopped after {whole // 2:,} of {whole:,} bytes")
+            assert not Trip.objects.exists() and not LoadedFile.objects.exists()
+
+        out, _ = load(f"{base}/month.csv")  # the same name, whole: every row, once
+
+    assert "month.csv: loaded 300 trips" in out
+    assert Trip.objects.count() == 300
+
+
+@pytest.mark.skipif(shutil.which("zip") is None, reason="needs the zip command")
+def test_an_encrypted_zip_is_an_error_in_one_line(tmp_path):
+    write(tmp_path / "enc.csv", CLASSIC_HEADER, [classic_line()])
+    subprocess.run(["zip", "-q", "-P", "pw", "enc.zip", "enc.csv"], cwd=tmp_path, check=True)  # noqa: S607
+
+    with pytest.raises(CommandError, match=r"^enc.zip: enc.csv is encrypted; load_trips cannot read it$"):
+        load(tmp_path / "enc.zip")
+    assert not Trip.objects.exists() and not LoadedFile.objects.exists()
+
+
+def test_a_url_s_password_and_query_values_never_appear_in_messages(tmp_path, monkeypatch):
+    served_lines(tmp_path, 3)
+    write(tmp_path / "stations.csv", "station_id,name", ["3086,Graham"])
+    started, popen = [], subprocess.Popen
+
+    def recorded(args, **kwargs):
+        started.append(args)
+        return popen(args, **kwargs)
+
+    monkeypatch.setattr(rows.subprocess, "Popen", recorded)
+    secrets = ("S3cretPW", "T0kenXYZ", "sig%3Dabc", "sig=abc")
+    with served(tmp_path) as base:
+        secret, masked = (base.replace("http://", f"http://bob:{p}@") for p in ("S3cretPW", "***"))
+
+        out, err = load(f"{secret}/month.csv?token=T0kenXYZ&x=sig%3Dabc")
+        failures = []
+        for path in ("missing.csv", "stations.csv", "cut/month.csv"):
+            with pytest.raises(CommandError) as refused:
+                load(f"{secret}/{path}?token=T0kenXYZ")
+            failures.append(str(refused.value))
+        with pytest.raises(CommandError) as bad_scheme:
+            load("ftp://bob:S3cretPW@example.com/x.csv?token=T0kenXYZ")
+
+    assert "month.csv: loaded 3 trips" in out
+    assert FileHandler.authorizations[0] == "Basic Ym9iOlMzY3JldFBX"  # bob:S3cretPW, as basic auth
+    assert LoadedFile.objects.get().name == "month.csv"
+    assert failures[0].startswith(f"{masked}/missing.csv?token=***: cannot download (HTTP Error 404")
+    assert failures[1].startswith(f"{masked}/stations.csv?token=***: not a Citi Bike trip file")
+    assert failures[2].startswith(f"{masked}/cut/month.csv?token=***: the download stopped after")
+    assert str(bad_scheme.value).startswith("ftp://bob:***@example.com/x.csv?token=***: only local paths")
+    shown = "\n".join([out, err, *failures, str(bad_scheme.value), *map(str, started)])
+    assert not any(s in shown for s in secrets)
+    assert started or vendor() == "postgresql"  # the parser process's arguments hold none either
+
+
+def test_a_directory_is_said_to_be_one(tmp_path):
+    with pytest.raises(CommandError, match=f"^{tmp_path}: is a directory, not a file$"):
+        load(tmp_path)
+
+
+def test_an_upper_case_scheme_is_a_url_too(tmp_path):
+    served_lines(tmp_path, 2)
+    with served(tmp_path) as base:
+        out, _ = load(base.replace("http://", "HTTP://") + "/month.csv")
+
+    assert "month.csv: loaded 2 trips" in out
+    assert Trip.objects.count() == 2
+
+
+def test_rebuild_stations_in_a_dry_run_says_what_it_would_do_and_does_nothing(tmp_path):
+    load(write(tmp_path / "x.csv", CLASSIC_HEADER, [classic_line()]))
+    Station.objects.all().delete()
+
+    out, _ = load(rebuild_stations=True, dry_run=True)
+
+    assert "Would recount the stations from the trip table" in out
+    assert not Station.objects.exists()

@@ -9,10 +9,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Max, Q
 
-from trips import stations
+from trips import demo, stations
 from trips.load import interrupts, postgres, rows, snowflake, sqlite
 from trips.load.rules import WIDTH, NotATripFile
 from trips.load.sources import Source, SourceError
@@ -37,6 +37,7 @@ class Report:
     loaded: int = 0
     skipped: int = 0
     replaced: int = 0
+    demo_removed: int = 0  # populate's invented trips, deleted in this file's transaction
     previous: LoadedFile | None = None
     hours: Counter = field(default_factory=Counter)  # (start station, New York hour) -> trips
 
@@ -77,14 +78,18 @@ class Loader:
                 self._load_atomically(source, report, olds)
         except AlreadyLoaded as done:
             report.status, report.previous = "already loaded", done.previous
-            report.loaded = report.skipped = 0
+            report.loaded = report.skipped = report.demo_removed = 0  # rolled back, if any
         except NotATripFile as exc:
-            raise LoadError(f"{source.location}: not a Citi Bike trip file: {exc}") from None
+            raise LoadError(f"{source.shown}: not a Citi Bike trip file: {exc}") from None
         except SourceError as exc:
             raise LoadError(str(exc)) from None
+        except DatabaseError:
+            if source.failure:  # a download cut short, which COPY reports as its own error
+                raise LoadError(str(source.failure)) from None
+            raise
         except (OSError, EOFError, zlib.error, csv.Error) as exc:
             # A truncated download, a corrupt .gz, a NUL byte: nothing of this file is kept.
-            raise LoadError(f"{source.location}: cannot read it ({type(exc).__name__}: {exc})") from None
+            raise LoadError(f"{source.shown}: cannot read it ({type(exc).__name__}: {exc})") from None
         return report
 
     def _previous_loads(self, source):
@@ -140,6 +145,9 @@ class Loader:
             with connection.cursor() as cursor:
                 # Readers go on; a second loader waits, so this file's ids are contiguous.
                 cursor.execute("LOCK TABLE trip IN SHARE ROW EXCLUSIVE MODE")
+        # Invented trips never mix with real ones: populate's demo week goes, in this file's
+        # transaction, so a file that fails or is interrupted keeps it.
+        report.demo_removed = demo.remove_invented(self.alias)
         for old in olds:
             report.replaced += self._forget(old)
         trips, ledger = Trip.objects.using(self.alias), LoadedFile.objects.using(self.alias)

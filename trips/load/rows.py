@@ -40,8 +40,11 @@ BATCH_ROWS = 200
 # The child hands a batch over unconverted when less than this waits in the pipe.
 HAND_OVER_BELOW = 64 << 10
 ROOT = Path(__file__).resolve().parents[2]
-_CHILD = ("import sys; sys.path.insert(0, sys.argv[1]); "
-          "from trips.load.rows import child_main; child_main(*sys.argv[2:])")
+_CHILD = ("import os, sys; sys.path.insert(0, sys.argv[1]); "
+          "from trips.load.rows import child_main; child_main(os.environ[sys.argv[2]], *sys.argv[3:])")
+# The location goes to the child in its environment, not its command line, which any user
+# of the machine can list (`ps`): a URL may hold a password or a token.
+LOCATION_VARIABLE = "LOAD_TRIPS_LOCATION"
 
 
 @dataclass
@@ -139,9 +142,9 @@ def _start(location, size):
         # A fresh interpreter, as multiprocessing's "spawn" starts (the same executable, see
         # its set_executable), without its re-run of the caller's __main__ in the child.
         return subprocess.Popen(  # noqa: S603 (our own interpreter and code, no shell)
-            [spawn.get_executable(), "-I", "-c", _CHILD, str(ROOT), location, str(write_end),
+            [spawn.get_executable(), "-I", "-c", _CHILD, str(ROOT), LOCATION_VARIABLE, str(write_end),
              str(size), str(HAND_OVER_BELOW)],
-            pass_fds=[write_end], stdin=subprocess.DEVNULL,
+            pass_fds=[write_end], stdin=subprocess.DEVNULL, env={**os.environ, LOCATION_VARIABLE: location},
         ), read_end
     except (OSError, ValueError):
         os.close(read_end)

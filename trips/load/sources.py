@@ -4,8 +4,10 @@ A Source hashes every byte it reads (the ledger's key) and yields one binary str
 CSV it holds (a zip holds several). Nothing is read into memory whole.
 """
 
+import base64
 import gzip
 import hashlib
+import http.client
 import io
 import shutil
 import tempfile
@@ -14,7 +16,7 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.error import URLError
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 READ_BYTES = 1 << 20
 USER_AGENT = "django-database-tutorials load_trips"
@@ -23,6 +25,21 @@ ZIP_MAGIC, GZIP_MAGIC = b"PK\x03\x04", b"\x1f\x8b"
 
 class SourceError(Exception):
     """A file or URL that cannot be read; the message names it."""
+
+
+def shown(location: str) -> str:
+    """`location` as messages may show it: a URL's password and query values masked
+    (`http://bob:***@host/x.csv?token=***`); a local path as it is."""
+    if "://" not in location:
+        return location
+    parts = urlsplit(location)
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = f"{netloc.rpartition('@')[0].partition(':')[0]}:***@{netloc.rpartition('@')[2]}"
+    query = "&".join(
+        f"{pair.partition('=')[0]}=***" if "=" in pair else "***" for pair in parts.query.split("&") if pair
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 class HashingReader(io.RawIOBase):
@@ -42,17 +59,47 @@ class HashingReader(io.RawIOBase):
         return len(data)
 
 
+class Download(io.RawIOBase):
+    """A download's body. It must bring the Content-Length it announced: http.client returns
+    a body cut short (the server closed the connection) as if it were whole. The error is
+    also kept in source.failure: PostgreSQL's COPY reports a read's error as its own."""
+
+    def __init__(self, response, source: "Source"):
+        self.response, self.source, self.got = response, source, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        try:
+            n = self.response.readinto(buffer) if len(buffer) else 0
+        except http.client.HTTPException as exc:  # a chunked body cut short, among others
+            raise self._failed(f"the download failed ({type(exc).__name__})") from None
+        self.got += n
+        expected = self.source.size
+        if not n and len(buffer) and expected is not None and self.got < expected:
+            raise self._failed(f"the download stopped after {self.got:,} of {expected:,} bytes")
+        return n
+
+    def _failed(self, reason: str) -> "SourceError":
+        self.source.failure = SourceError(f"{self.source.shown}: {reason}")
+        return self.source.failure
+
+
 class Source:
     def __init__(self, location: str):
-        self.location = location
-        self.is_url = urlsplit(location).scheme in ("http", "https")
+        self.location, self.shown = location, shown(location)
+        self.failure: SourceError | None = None  # what stopped the last read of a download
+        self.is_url = urlsplit(location).scheme.lower() in ("http", "https")
         self.name = Path(urlsplit(location).path).name if self.is_url else Path(location).name
         self.size = None if self.is_url else Path(location).stat().st_size
 
     @classmethod
     def check(cls, location: str) -> "Source":
-        if "://" in location and not location.startswith(("http://", "https://")):
-            raise SourceError(f"{location}: only local paths and http(s) URLs can be loaded")
+        if "://" in location and urlsplit(location).scheme.lower() not in ("http", "https"):
+            raise SourceError(f"{shown(location)}: only local paths and http(s) URLs can be loaded")
+        if "://" not in location and Path(location).is_dir():
+            raise SourceError(f"{location}: is a directory, not a file")
         if "://" not in location and not Path(location).is_file():
             raise SourceError(f"{location}: no such file")
         return cls(location)
@@ -75,15 +122,30 @@ class Source:
             with open(self.location, "rb") as f:
                 yield f
             return
-        request = urllib.request.Request(self.location, headers={"User-Agent": USER_AGENT})  # noqa: S310
+        self.failure = None
+        url, headers = self.location, {"User-Agent": USER_AGENT}
+        parts = urlsplit(url)
+        if parts.username is not None:  # user:password@ is sent as HTTP basic authentication
+            user = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+            headers["Authorization"] = "Basic " + base64.b64encode(user.encode()).decode("ascii")
+            url = urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], *parts[2:]))
+        request = urllib.request.Request(url, headers=headers)  # noqa: S310
         try:
             response = urllib.request.urlopen(request, timeout=60)  # noqa: S310 (http(s) only, checked above)
         except (URLError, OSError, ValueError) as exc:
-            raise SourceError(f"{self.location}: cannot download ({exc})") from None
+            raise SourceError(f"{self.shown}: cannot download ({self._scrubbed(exc)})") from None
         with response:
             length = response.headers.get("Content-Length")
             self.size = int(length) if length and length.isdigit() else self.size
-            yield response
+            yield Download(response, self)
+
+    def _scrubbed(self, exc) -> str:
+        """An error's text without the URL's secrets (http.client quotes a bad URL whole)."""
+        parts, text = urlsplit(self.location), str(exc)
+        secrets = {parts.password, parts.query, *(p.partition("=")[2] for p in parts.query.split("&"))}
+        for secret in sorted({x for s in secrets if s for x in (s, unquote(s))}, key=len, reverse=True):
+            text = text.replace(secret, "***")
+        return text
 
     @contextmanager
     def csvs(self):
@@ -110,14 +172,17 @@ class Source:
             try:
                 archive = zipfile.ZipFile(spool)
             except zipfile.BadZipFile as exc:
-                raise SourceError(f"{self.location}: not a readable zip ({exc})") from None
+                raise SourceError(f"{self.shown}: not a readable zip ({exc})") from None
             with archive:
                 members = [
                     m for m in archive.infolist()
                     if m.filename.lower().endswith(".csv") and not m.filename.startswith("__MACOSX/")
                 ]
                 if not members:
-                    raise SourceError(f"{self.location}: the zip holds no .csv file")
+                    raise SourceError(f"{self.shown}: the zip holds no .csv file")
+                if encrypted := next((m for m in members if m.flag_bits & 0x1), None):
+                    raise SourceError(f"{self.name}: {encrypted.filename} is encrypted; "
+                                      "load_trips cannot read it")
                 for member in members:
                     with archive.open(member) as stream:
                         yield f"{self.name}!{member.filename}", io.BufferedReader(stream, READ_BYTES)

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, ProgrammingError, transaction
 
-from trips import demo, stations
+from trips import stations
 from trips.load import interrupts
 from trips.load.loader import Loader, LoadError
 from trips.load.sources import Source, SourceError
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         reports, started = [], time.monotonic()
         try:
             with interrupts.handled():
-                self.load_all(loader, sources, reports, rebuild_stations and not dry_run)
+                self.load_all(loader, sources, reports, rebuild_stations)
         except (interrupts.Interrupted, KeyboardInterrupt) as exc:
             self.interrupted(getattr(exc, "signum", signal.SIGINT), reports)
         except LoadError as exc:
@@ -52,17 +52,20 @@ class Command(BaseCommand):
             self.say(self.summary(reports, time.monotonic() - started, dry_run), style=self.style.SUCCESS)
 
     def load_all(self, loader, sources, reports, rebuild_stations):
-        if sources and not loader.dry_run:
-            self.current = "the demo trips' removal"
-            self.remove_demo(loader.alias)
         for source in sources:
             self.current, self.file_started = source.name, time.monotonic()
             interrupts.check()  # a signal held over the last commit stops here, before this file
             reports.append(loader.load(source))
+            if reports[-1].demo_removed:  # in the file's transaction, which has committed
+                self.say(f"Removed the {reports[-1].demo_removed:,} invented demo trips (populate's "
+                         "demo week) before loading real data.")
             self.say(self.describe(reports[-1]))
         self.current = None
         interrupts.check()
-        if rebuild_stations:
+        if rebuild_stations and loader.dry_run:
+            self.say("Would recount the stations from the trip table (--rebuild-stations); "
+                     "--dry-run writes nothing.")
+        elif rebuild_stations:
             self.current = "the station totals"
             with transaction.atomic(using=loader.alias):
                 count = stations.rebuild(loader.alias)
@@ -82,13 +85,6 @@ class Command(BaseCommand):
         else:
             self.stderr.write(f"interrupted after the last file; every file was loaded{_kept(reports)}")
         raise SystemExit(128 + signum)
-
-    def remove_demo(self, alias):
-        # Invented trips never mix with real ones: populate's demo week goes first.
-        removed = demo.remove_invented(alias)
-        if removed:
-            self.say(f"Removed the {removed:,} invented demo trips (populate's demo week) "
-                     "before loading real data.")
 
     def bad(self, where, line, reason):
         self.bad_shown += 1
