@@ -262,6 +262,18 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def test_a_bad_row_after_a_record_spanning_two_lines_is_reported_with_its_own_line(tmp_path):
+    path = write(tmp_path / "multiline.csv", CLASSIC_HEADER, [
+        classic_line(start_name="Grove St\nPATH"),  # lines 2 and 3
+        classic_line(),                              # 4
+        classic_line(duration=-5),                   # 5
+    ])
+
+    out, err = load(path)
+
+    assert "loaded 2 trips, skipped 1 bad rows" in out
+    assert err == "multiline.csv:5: skipped: negative tripduration -5\n"
+    assert Trip.objects.order_by("trip_id").first().start_station_name == "Grove St\nPATH"
 
 
 def test_a_corrupt_gzip_is_an_error_naming_the_file_and_keeps_nothing(tmp_path):
