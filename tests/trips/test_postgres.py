@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from django.core.management import CommandError
 from django.db import connections, router
 from django.db.migrations.executor import MigrationExecutor
 
@@ -370,3 +371,19 @@ def test_a_connection_the_server_ends_fails_the_load_in_one_line_and_wedges_noth
     assert len(failed.err.splitlines()) == 1 and "Traceback" not in failed.err
     assert Trip.objects.count() == 0 and orphans() == []
     assert_loads_exactly_once(database)
+
+
+# --- values COPY refuses: the careful path skips them as every engine does ------------------
+
+
+def test_a_careful_path_the_database_refuses_too_fails_in_one_line(tmp_path, monkeypatch):
+    path = write(tmp_path / "refused.csv", CLASSIC_HEADER, numbered(3))
+    monkeypatch.setattr(pgcopy, "copy_csv", refused)
+    monkeypatch.setattr(pgcopy, "copy_text", refused)
+
+    with pytest.raises(CommandError) as failed:
+        load(path)
+
+    assert str(failed.value) == (f"{path}: the database refused a row Python accepted (a row COPY cannot "
+                                 "read); nothing of this file was kept")
+    assert Trip.objects.count() == 0 and orphans() == []
