@@ -262,6 +262,28 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+TOO_BIG = [
+    (classic_line().replace(",29000,", f",{'9' * 20},"), f"bikeid '{'9' * 20}' is out of range"),
+    (classic_line()[:-1] + "99999", "gender '99999' is out of range"),
+    (classic_line(start_name="N" * 150), "start station name is longer than 100 characters"),
+    (classic_line(end_name="Exchange\x00Place"), "end station name contains a NUL character"),
+    (classic_line().replace(",3183,", f",{'7' * 33},"), "end station id is longer than 32 characters"),
+    (classic_line(usertype="Subscriber" * 3), "usertype is longer than 20 characters"),
+    (classic_line(duration=2**31), f"tripduration '{2**31}' is out of range"),
+]
+
+
+def test_values_too_big_for_their_column_are_skipped_alike_on_every_engine(tmp_path):
+    path = write(tmp_path / "big.csv", CLASSIC_HEADER, [line for line, _ in TOO_BIG] + [
+        classic_line(start_name="N" * 100)])
+
+    out, err = load(path)
+
+    assert f"loaded 1 trips, skipped {len(TOO_BIG)} bad rows" in out
+    assert err.splitlines() == [f"big.csv:{n}: skipped: {reason}" for n, (_, reason) in enumerate(TOO_BIG, 2)]
+    assert Trip.objects.get().start_station_name == "N" * 100
+
+
 def test_a_bad_row_after_a_record_spanning_two_lines_is_reported_with_its_own_line(tmp_path):
     path = write(tmp_path / "multiline.csv", CLASSIC_HEADER, [
         classic_line(start_name="Grove St\nPATH"),  # lines 2 and 3

@@ -128,8 +128,11 @@ def test_the_sql_twins_of_texts_numbers_rider_kinds_and_refusals_agree_with_pyth
             assert run(rules.text_sql("c0"), value) == rules.text(value), value
             assert run(rules.text_or_none_sql("c0"), value) == rules.text_or_none(value), value
         for column, value in NUMBERS:
-            python = rules.whole(value, column) if column == "tripduration" else (
-                rules.number(value, column) if "itude" in column else rules.whole_or_none(value, column))
+            if column == "tripduration":
+                python = rules.whole(value, column, column)
+            else:
+                python = rules.number(value, column) if "itude" in column else rules.whole_or_none(
+                    value, column, column)
             assert run(rules.number_sql("c0", column), value) == python, value
         for value in KINDS:
             for modern in (True, False):
@@ -166,3 +169,69 @@ def test_the_sql_twins_of_times_durations_and_station_hours_agree_with_python_on
         cursor.execute(rules.station_hours_sql("hours_twin"))
         assert Counter({(name, hour): n for name, hour, n in cursor.fetchall()}) == python
         cursor.execute("DROP TABLE hours_twin")
+
+
+# --- What a column can hold: a value it cannot is a bad row, on the fast and careful paths ----
+
+LONG = "x" * 101
+
+
+@pytest.mark.parametrize(("changes", "reason"), [
+    ({"bikeid": "99999999999999999999"}, "bikeid '99999999999999999999' is out of range"),
+    ({"bikeid": "1.5e400"}, "bikeid '1.5e400' is out of range"),
+    ({"gender": "99999"}, "gender '99999' is out of range"),
+    ({"birth": "-32769"}, "birth year '-32769' is out of range"),
+    ({"tripduration": "2147483648"}, "tripduration '2147483648' is out of range"),
+    ({"sname": LONG}, "start station name is longer than 100 characters"),
+    ({"ename": LONG}, "end station name is longer than 100 characters"),
+    ({"sid": "3" * 33}, "start station id is longer than 32 characters"),
+    ({"eid": "3" * 33}, "end station id is longer than 32 characters"),
+    ({"usertype": "S" * 21}, "usertype is longer than 20 characters"),
+    ({"sname": "Grove\x00St"}, "start station name contains a NUL character"),
+    ({"usertype": "Sub\x00"}, "usertype contains a NUL character"),
+])
+def test_values_too_big_for_their_column_are_bad_rows_on_both_paths(changes, reason):
+    fields = classic(**changes)
+
+    for row in (LAYOUT.row, LAYOUT._careful_row):
+        with pytest.raises(BadRow) as refused:
+            row(fields)
+        assert str(refused.value) == reason
+
+
+def test_the_biggest_values_a_column_holds_load_on_both_paths():
+    layout = Layout([*CLASSIC_HEADER.replace('"', "").split(","), "membership_type"])
+    fields = [*classic(bikeid=str(2**63 - 1), gender="32767", birth="-32768", tripduration=str(2**31 - 1),
+                       sname="n" * 100, sid="i" * 32, usertype="u" * 20, stoptime="2090-01-01 00:00:00"),
+              "m" * 50]
+
+    assert layout.row(fields) == layout._careful_row(fields)
+    assert layout.row(fields)[11] == 2**63 - 1
+    with pytest.raises(BadRow, match="^membership type is longer than 50 characters$"):
+        layout.row([*fields[:-1], "m" * 51])
+    with pytest.raises(BadRow, match="^membership type contains a NUL character$"):
+        layout.row([*fields[:-1], "m\x00"])
+
+
+def test_a_2021_ride_too_long_for_tripduration_is_a_bad_row():
+    layout = Layout(MODERN_HEADER.split(","))
+    line = "X,electric_bike,1950-07-01 10:00:00,2021-07-01 10:20:30,A,JC1,B,JC2,40.7,-74.0,40.7,-74.0,member"
+
+    with pytest.raises(BadRow, match=r"^tripduration \d+ is out of range$"):
+        layout.row(line.split(","))
+
+
+def test_the_column_limits_are_the_models():
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    ranges = BaseDatabaseOperations.integer_field_ranges
+    for column, limit in rules.MAX_LENGTH.items():
+        assert Trip._meta.get_field(column).max_length == limit, column
+    for column, sql_type in rules.NUMBERS.items():
+        field = Trip._meta.get_field(column)
+        if sql_type in rules.RANGES:
+            assert ranges[field.get_internal_type()] == rules.RANGES[sql_type], column
+        else:
+            assert field.get_internal_type() == "FloatField"
+    texts = {f.name for f in Trip._meta.fields if f.get_internal_type() == "CharField"}
+    assert texts == set(rules.MAX_LENGTH)

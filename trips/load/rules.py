@@ -38,6 +38,13 @@ TEXTS = ("start_station_id", "start_station_name", "end_station_id", "end_statio
 # The SQL types of the columns that are numbers (the others are text or times).
 NUMBERS = {"tripduration": "int", "bikeid": "bigint", "birth_year": "smallint", "gender": "smallint",
            **{c: "double precision" for c in COLUMNS if c.endswith("itude")}}
+# What a column can hold; a value it cannot is a bad row on every engine (PostgreSQL's COPY
+# refuses it, SQLite would store it and move_app fail on it later). trips/models.py declares
+# Trip's fields from these; tests/trips/test_rules.py checks them against Django's ranges.
+RANGES = {"int": (-(1 << 31), (1 << 31) - 1), "smallint": (-(1 << 15), (1 << 15) - 1),
+          "bigint": (-(1 << 63), (1 << 63) - 1)}
+MAX_LENGTH = {"start_station_id": 32, "start_station_name": 100, "end_station_id": 32,
+              "end_station_name": 100, "membership_type": 50, "usertype": 20}
 # The columns COPY may leave NULL (an empty field, quoted or not).
 NULLABLE = tuple(c for c in NUMBERS if c != "tripduration") + ("membership_type",)
 EMPTY = frozenset({"", "\\N", "NULL", "null", "NaN", "nan"})
@@ -80,7 +87,7 @@ def text_or_none_sql(cell: str) -> str:
 
 def number_sql(cell: str, column: str) -> str:
     """The twin of whole(), whole_or_none() and number() below: a value the SQL cannot read
-    fails the COPY, and the file is read through Python instead."""
+    (or its type cannot hold) fails the COPY, and the file is read through Python instead."""
     return f"CAST({text_or_none_sql(cell)} AS {NUMBERS[column]})"
 
 
@@ -99,6 +106,15 @@ def usertype_sql(cell: str, modern: bool) -> str:
         return text_sql(cell)
     cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in USERTYPES.items())
     return f"CASE lower({cell}) {cases} ELSE {text_sql(cell)} END"
+
+
+def fitting(value: str, column: str) -> str:
+    """A text its column can hold (Python's rows); PostgreSQL's COPY refuses the others itself."""
+    if len(value) > MAX_LENGTH[column]:
+        raise BadRow(f"{column.replace('_', ' ')} is longer than {MAX_LENGTH[column]} characters")
+    if "\0" in value:
+        raise BadRow(f"{column.replace('_', ' ')} contains a NUL character")
+    return value
 
 
 def utc_sql(cell: str) -> str:
@@ -186,18 +202,23 @@ class Layout:
         f, get, modern = fields, self._get, self.modern
         names = TIMES[modern]
         start, stop = utc_text(get(f, "starttime"), names[0]), utc_text(get(f, "stoptime"), names[1])
-        seconds = 0 if modern else whole(get(f, "tripduration"), "tripduration")
+        seconds = 0 if modern else whole(get(f, "tripduration"), "tripduration", "tripduration")
         if reason := refusal(seconds, start, stop, modern):
             raise BadRow(reason)
         # Ids and names are texts, the rest numbers, named "start latitude" and so on in reasons.
-        stations = tuple(number(get(f, c), c.replace("_station_", " ")) if c in NUMBERS else text(get(f, c))
-                         for c in COLUMNS[3:11])
+        stations = tuple(number(get(f, c), c.replace("_station_", " ")) if c in NUMBERS
+                         else fitting(text(get(f, c)), c) for c in COLUMNS[3:11])
+        kind = fitting(usertype(get(f, "usertype"), modern), "usertype")
         if modern:  # no bikeid, membership_type, birth_year, gender
-            return (duration(start, stop), start, stop, *stations, None, None,
-                    usertype(get(f, "usertype"), True), None, None)
-        return (seconds, start, stop, *stations, whole_or_none(get(f, "bikeid"), "bikeid"),
-                text_or_none(get(f, "membership_type")), usertype(get(f, "usertype"), False),
-                whole_or_none(get(f, "birth_year"), "birth year"), whole_or_none(get(f, "gender"), "gender"))
+            seconds = duration(start, stop)
+            if seconds > RANGES["int"][1]:
+                raise BadRow(f"tripduration {seconds} is out of range")
+            return (seconds, start, stop, *stations, None, None, kind, None, None)
+        membership = text_or_none(get(f, "membership_type"))
+        return (seconds, start, stop, *stations, whole_or_none(get(f, "bikeid"), "bikeid", "bikeid"),
+                membership and fitting(membership, "membership_type"), kind,
+                whole_or_none(get(f, "birth_year"), "birth year", "birth_year"),
+                whole_or_none(get(f, "gender"), "gender", "gender"))
 
     def _get(self, fields, column):
         i = self.index.get(column)
@@ -207,6 +228,14 @@ class Layout:
         """row() for classic files: the common case in few steps; anything unusual (an
         empty marker like \\N, a bad value) goes to the careful path, which says why."""
         width, careful = self.width, self._careful_row
+        # Anything that may not fit its column goes to the careful path, which says why: a whole
+        # number with more characters than the type's every value has (1985 fits a smallint),
+        # a text longer than its column, a NUL in a text. One comparison per value.
+        longest = {c: len(str(RANGES[t][1])) - 1 for c, t in NUMBERS.items() if t in RANGES}
+        duration_max, bike_len, born_len, sex_len = RANGES["int"][1], *itemgetter(
+            "bikeid", "birth_year", "gender")(longest)
+        id_len, name_len, kind_len, user_len = itemgetter(
+            "start_station_id", "start_station_name", "membership_type", "usertype")(MAX_LENGTH)
         # A column the file lacks reads an empty string appended to the fields.
         get = itemgetter(*[self.index.get(c, width) for c in COLUMNS])
         pad = any(c not in self.index for c in COLUMNS)
@@ -220,7 +249,12 @@ class Layout:
             try:
                 d, start, stop = int(dur), _HOURS[st[:13]] + _TAILS[st[13:]], \
                     _HOURS[sp[:13]] + _TAILS[sp[13:]]
-                if d < 0 or stop < start:
+                if (not 0 <= d <= duration_max or stop < start or len(bike) > bike_len
+                        or len(born) > born_len or len(sex) > sex_len or len(ssid) > id_len
+                        or len(esid) > id_len or len(ssn) > name_len or len(esn) > name_len
+                        or len(kind) > kind_len or len(user) > user_len
+                        or "\0" in ssid or "\0" in ssn or "\0" in esid or "\0" in esn
+                        or "\0" in kind or "\0" in user):
                     return careful(f)
                 return (d, start, stop, ssid, ssn, float(slat) if slat else None,
                         float(slon) if slon else None, esid, esn,
@@ -233,11 +267,19 @@ class Layout:
         return row
 
 
-def whole(text, what):
+def whole(text, what, column):
     try:
-        return int(text)
+        value = int(text)
     except (TypeError, ValueError):
         raise BadRow(f"{what} {text!r} is not a whole number") from None
+    return _in_range(value, text, what, column)
+
+
+def _in_range(value: int, text, what, column) -> int:
+    low, high = RANGES[NUMBERS[column]]
+    if not low <= value <= high:
+        raise BadRow(f"{what} {text!r} is out of range")
+    return value
 
 
 def number(text, what, read=float):
@@ -248,10 +290,13 @@ def number(text, what, read=float):
         return read(text)
     except ValueError:
         raise BadRow(f"{what} {text!r} is not a number") from None
+    except OverflowError:  # int(float("1e400")): no whole number
+        raise BadRow(f"{what} {text!r} is out of range") from None
 
 
-def whole_or_none(text, what):
-    return number(text, what, lambda t: int(float(t)) if "." in t else int(t))  # some files write 1985.0
+def whole_or_none(text, what, column):
+    value = number(text, what, lambda t: int(float(t)) if "." in t else int(t))  # some files write 1985.0
+    return value if value is None else _in_range(value, text, what, column)
 
 
 _MDY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d\d)(?::(\d\d)(\.\d{1,6})?)?")
