@@ -262,6 +262,29 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+OUT_OF_RANGE = "starttime or stoptime is outside the years 1900 to 9998 (UTC)"
+
+
+def test_times_the_pages_cannot_read_back_are_skipped_with_one_reason_and_the_pages_answer(tmp_path, client):
+    # PostgreSQL's COPY reads all of these (its direct path), Python reads none as a time it can hold.
+    path = write(tmp_path / "far.csv", CLASSIC_HEADER, [
+        classic_line(start="9999-12-31 23:30:00", stop="9999-12-31 23:40:00"),   # line 2: UTC year 10000
+        classic_line(start="infinity"),                                         # 3
+        classic_line(start="2018-12-01 00:03:53 BC"),                           # 4
+        classic_line(stop="-infinity"),                                         # 5
+        classic_line(start="1899-12-31 10:00:00", stop="1899-12-31 10:10:00"),  # 6
+        classic_line(start_name="Sip Ave"),                                     # 7: good
+    ])
+
+    out, err = load(path)
+
+    assert "loaded 1 trips, skipped 5 bad rows" in out
+    assert err.splitlines() == [f"far.csv:{line}: skipped: {OUT_OF_RANGE}" for line in range(2, 7)]
+    assert client.get("/trips/").status_code == 200
+    assert client.get("/trips/from/sip-ave/").status_code == 200
+    assert client.get("/api/trips/from/sip-ave/").status_code == 200
+
+
 TOO_BIG = [
     (classic_line().replace(",29000,", f",{'9' * 20},"), f"bikeid '{'9' * 20}' is out of range"),
     (classic_line()[:-1] + "99999", "gender '99999' is out of range"),

@@ -1,5 +1,6 @@
 """The row rules: Python's without a database, and each SQL twin against its Python rule."""
 
+import re
 import sqlite3
 from collections import Counter
 from datetime import UTC, datetime
@@ -90,8 +91,13 @@ NUMBERS = [("start_station_latitude", "40.71958611"), ("end_station_longitude", 
            ("tripduration", "600")]
 KINDS = ["member", " Casual ", "MEMBER", "Subscriber", "", None, "casual "]
 EIGHT, TEN_PAST, NINE = "2018-12-01 08:00:00", "2018-12-01 08:10:00", "2018-12-01 09:00:00"
+FIRST, LAST = "1900-01-01 00:00:00", "9998-12-31 23:59:59.999999"  # in range, UTC
 REFUSALS = [(600, EIGHT, TEN_PAST), (-5, EIGHT, TEN_PAST), (600, NINE, EIGHT), (0, EIGHT, EIGHT),
-            (-1, NINE, EIGHT)]
+            (-1, NINE, EIGHT), (600, FIRST, LAST), (-5, FIRST, EIGHT),
+            # out of range (the years 1900 to 9998, UTC), before any other reason
+            (60, "1899-12-31 23:59:59.999999", EIGHT), (60, "1899-12-31 23:59:59", EIGHT),
+            (60, EIGHT, "9999-01-01 00:00:00"), (-1, NINE, "9999-12-31 23:00:00"),
+            (60, "0999-06-01 10:00:00", NINE)]
 # New York local times: an hour that happens twice (November), one that never happens (March),
 # month/day/year, a fraction, and either side of midnight UTC.
 TIMES = ["2018-11-04 01:30:00", "2018-11-04 00:59:59", "2018-11-04 02:00:00", "2018-03-11 02:30:00",
@@ -121,6 +127,11 @@ def engines():
         yield on_postgresql
 
 
+# A UTC time text as each engine's time: SQLite compares texts, PostgreSQL timestamptz (the
+# test's session is in UTC).
+TIME_OF = {on_sqlite: "{}", on_postgresql: "CAST({} AS timestamptz)"}
+
+
 @pytest.mark.django_db(databases="__all__")
 def test_the_sql_twins_of_texts_numbers_rider_kinds_and_refusals_agree_with_python():
     for run in engines():
@@ -139,7 +150,8 @@ def test_the_sql_twins_of_texts_numbers_rider_kinds_and_refusals_agree_with_pyth
                 assert run(rules.usertype_sql("c0", modern), value) == rules.usertype(value, modern), value
         for seconds, start, stop in REFUSALS:
             for modern in (True, False):
-                sql = rules.refusal_sql("CAST(c0 AS integer)", "c1", "c2", modern)
+                sql = rules.refusal_sql("CAST(c0 AS integer)", TIME_OF[run].format("c1"),
+                                        TIME_OF[run].format("c2"), modern)
                 assert run(sql, str(seconds), start, stop) == rules.refusal(seconds, start, stop, modern)
 
 
@@ -154,6 +166,14 @@ def test_the_sql_twins_of_times_durations_and_station_hours_agree_with_python_on
         pytest.skip("times are converted in SQL on PostgreSQL only (make test-postgres)")
     for text in TIMES:
         assert on_postgresql(rules.utc_sql("c0"), text) == utc(text), text
+    # What PostgreSQL reads that Python cannot (infinity, BC) or cannot hold (the year 10000):
+    # refused by the twin of refusal(), with its reason.
+    for text in ["infinity", "-infinity", "2018-12-01 00:03:53 BC", "9999-12-31 23:30:00",
+                 "1899-12-31 18:00:00"]:
+        sql = rules.refusal_sql("0", rules.utc_sql("c0"), rules.utc_sql("c0"), False)
+        assert on_postgresql(sql, text) == rules.TIME_RANGE[False], text
+        with pytest.raises(BadRow, match=f"^{re.escape(rules.TIME_RANGE[False])}$"):
+            LAYOUT._careful_row(classic(starttime=text, stoptime=text))
     for start, stop in DURATIONS:
         sql = rules.duration_sql(rules.utc_sql("c0"), rules.utc_sql("c1"))
         python = rules.duration(rules.utc_text(start, "t"), rules.utc_text(stop, "t"))
@@ -172,6 +192,31 @@ def test_the_sql_twins_of_times_durations_and_station_hours_agree_with_python_on
 
 
 # --- What a column can hold: a value it cannot is a bad row, on the fast and careful paths ----
+
+OUT_OF_RANGE = "starttime or stoptime is outside the years 1900 to 9998 (UTC)"
+
+
+@pytest.mark.parametrize("start", ["9999-12-31 23:30:00", "9998-12-31 19:00:00", "9999-01-01 00:00:00",
+                                   "1899-12-31 18:59:59", "0999-01-01 00:00:00", "infinity", "-Infinity",
+                                   "2018-12-01 00:03:53 BC", "9999-12-31T23:00:00-05:00"])
+def test_times_python_and_the_pages_cannot_read_back_are_bad_rows_on_both_paths(start):
+    fields = classic(starttime=start)
+
+    for row in (LAYOUT.row, LAYOUT._careful_row):
+        with pytest.raises(BadRow) as refused:
+            row(fields)
+        assert str(refused.value) == OUT_OF_RANGE
+    with pytest.raises(BadRow, match=f"^{re.escape(OUT_OF_RANGE)}$"):
+        LAYOUT.row(classic(stoptime=start))
+
+
+def test_the_first_and_last_times_in_range_load_on_both_paths():
+    for start, stop in [("1899-12-31 19:00:00", "1899-12-31 19:10:00"),  # 1900-01-01 00:00 UTC
+                        ("9998-12-31 18:00:00", "9998-12-31 18:59:59.999999")]:  # up to 9998-12-31 23:59 UTC
+        fields = classic(starttime=start, stoptime=stop)
+        assert LAYOUT.row(fields) == LAYOUT._careful_row(fields)
+        assert LAYOUT.row(fields)[1][:4] in ("1900", "9998")
+
 
 LONG = "x" * 101
 

@@ -45,6 +45,11 @@ RANGES = {"int": (-(1 << 31), (1 << 31) - 1), "smallint": (-(1 << 15), (1 << 15)
           "bigint": (-(1 << 63), (1 << 63) - 1)}
 MAX_LENGTH = {"start_station_id": 32, "start_station_name": 100, "end_station_id": 32,
               "end_station_name": 100, "membership_type": 50, "usertype": 20}
+# Times are UTC from 1900 up to, not including, 9999: Python's datetime ends in the year 9999
+# (a New York time late on 9999-12-31 is in 10000 UTC), and before 1883 New York's offset
+# was -4:56:02, which the hour memo below cannot apply (PostgreSQL does). Compared as texts
+# "YYYY-MM-DD HH...", so one comparison each way.
+FIRST_YEAR, END_YEAR = "1900", "9999"
 # The columns COPY may leave NULL (an empty field, quoted or not).
 NULLABLE = tuple(c for c in NUMBERS if c != "tripduration") + ("membership_type",)
 EMPTY = frozenset({"", "\\N", "NULL", "null", "NaN", "nan"})
@@ -118,8 +123,12 @@ def fitting(value: str, column: str) -> str:
 
 
 def utc_sql(cell: str) -> str:
-    """The twin of utc_text() (below), as a timestamp with time zone."""
-    return f"(CAST({text_or_none_sql(cell)} AS timestamp) AT TIME ZONE 'America/New_York')"
+    """The twin of utc_text() (below), as a timestamp with time zone: a text with an offset
+    (Z, +05:30, -04) after its date is read with it, any other as New York local time,
+    whatever the session's time zone."""
+    value = text_or_none_sql(cell)
+    return (f"(CASE WHEN substr({value}, 11) ~ '[-+zZ]' THEN CAST({value} AS timestamptz) "
+            f"ELSE CAST({value} AS timestamp) AT TIME ZONE 'America/New_York' END)")
 
 
 def duration(start: str, stop: str) -> int:
@@ -135,18 +144,30 @@ NEGATIVE = "negative tripduration "
 # What the start and stop columns are called in the reasons, classic (False) and 2021+ (True).
 TIMES = {False: ("starttime", "stoptime"), True: ("started_at", "ended_at")}
 STOP_FIRST = {modern: f"{stop} is before {start}" for modern, (start, stop) in TIMES.items()}
+TIME_RANGE = {modern: f"{start} or {stop} is outside the years {FIRST_YEAR} to {int(END_YEAR) - 1} (UTC)"
+              for modern, (start, stop) in TIMES.items()}
+# The last time before FIRST_YEAR and the last one before END_YEAR, as SQL: with an offset, so
+# PostgreSQL reads them in UTC whatever the session's zone; as texts (SQLite), "<=" and ">"
+# compare a UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]" with them as refusal() does.
+_BEFORE_FIRST = f"'{int(FIRST_YEAR) - 1}-12-31 23:59:59.999999+00'"
+_LAST = f"'{int(END_YEAR) - 1}-12-31 23:59:59.999999+00'"
 
 
 def refusal(seconds: int, start, stop, modern: bool) -> str | None:
     """Why a row whose every value reads is still refused, or None."""
+    if not (FIRST_YEAR <= start < END_YEAR and FIRST_YEAR <= stop < END_YEAR):
+        return TIME_RANGE[modern]
     if not modern and seconds < 0:
         return f"{NEGATIVE}{seconds}"
     return STOP_FIRST[modern] if stop < start else None
 
 
 def refusal_sql(seconds: str, start: str, stop: str, modern: bool) -> str:
+    """The twin of refusal(); ±infinity and BC times (which PostgreSQL reads) are out of range."""
+    outside = " OR ".join(f"{t} <= {_BEFORE_FIRST} OR {t} > {_LAST}" for t in (start, stop))
     negative = "" if modern else f"WHEN {seconds} < 0 THEN '{NEGATIVE}' || {seconds} "
-    return f"CASE {negative}WHEN {stop} < {start} THEN '{STOP_FIRST[modern]}' END"
+    return (f"CASE WHEN {outside} THEN '{TIME_RANGE[modern]}' "
+            f"{negative}WHEN {stop} < {start} THEN '{STOP_FIRST[modern]}' END")
 
 
 def add_station_hours(hours: Counter, batch: list) -> None:
@@ -166,13 +187,14 @@ def station_hours_sql(table: str) -> str:
             f"'America/New_York') AS int), count(*) FROM {table} GROUP BY 1, 2")
 
 
-def sql_values(layout: "Layout") -> dict[str, str]:
-    """Trip column -> its value in SQL, from the text columns c0, c1... of a staged record."""
+def sql_values(layout: "Layout", times: tuple[str, str] | None = None) -> dict[str, str]:
+    """Trip column -> its value in SQL, from the text columns c0, c1... of a staged record;
+    `times`: the start and stop times' SQL when the caller has converted them already."""
     cells = {c: f"c{i}" if (i := layout.index.get(c)) is not None else "NULL" for c in COLUMNS}
     values = {c: number_sql(cells[c], c) for c in NUMBERS}
     values.update({c: text_sql(cells[c]) for c in TEXTS})
-    values.update(starttime=utc_sql(cells["starttime"]), stoptime=utc_sql(cells["stoptime"]),
-                  membership_type=text_or_none_sql(cells["membership_type"]),
+    start, stop = times or (utc_sql(cells["starttime"]), utc_sql(cells["stoptime"]))
+    values.update(starttime=start, stoptime=stop, membership_type=text_or_none_sql(cells["membership_type"]),
                   usertype=usertype_sql(cells["usertype"], layout.modern))
     if layout.modern:
         values["tripduration"] = duration_sql(values["starttime"], values["stoptime"])
@@ -322,22 +344,31 @@ LOCAL_HOUR = _LocalHours()
 
 
 def utc_text(text, what) -> str:
-    """New York local time as naive UTC text; BadRow when it is not a date and time."""
+    """New York local time as naive UTC text; BadRow when it is not a date and time. A time
+    out of range gives a text refusal() refuses."""
     if text is None:
         raise BadRow(f"{what} is missing")
     if not _ISO.fullmatch(text):
-        text = _mdy_to_iso(text.strip(), what)
+        text, utc = _other_to_iso(text.strip(), what)
+        if utc:
+            return text
     hour = text[:13]
     prefix = _HOURS.get(hour) or _hour_to_utc(hour)
     rest = text[13:19]
     if not prefix or rest[1:3] > "59" or rest[4:6] > "59":
         raise BadRow(f"{what} {text!r} is not a date and time")
-    _HOURS[hour] = prefix
+    if FIRST_YEAR <= prefix < END_YEAR:  # the hot path reads only hours in range from the memo
+        _HOURS[hour] = prefix
     fraction = text[20:26]
     tail = f"{rest}.{fraction:0<6}" if fraction else rest
     if len(_TAILS) < 200_000:
         _TAILS[text[13:]] = tail
     return prefix + tail
+
+
+# A UTC text past datetime's range (the year 10000), or PostgreSQL's ±infinity or BC: refused
+# by refusal() as PostgreSQL's direct path refuses them, with the same reason.
+_BEYOND = "9999-12-31 23:59:59"
 
 
 def _hour_to_utc(hour: str) -> str:
@@ -349,19 +380,42 @@ def _hour_to_utc(hour: str) -> str:
     # A local time that occurs twice (November) or never (March) is read as standard time,
     # UTC-5 (the smaller of its two offsets), as utc_sql() and PostgreSQL's COPY read it.
     offset = min(local.replace(tzinfo=NEW_YORK, fold=fold).utcoffset() for fold in (0, 1))
-    return (local - offset).strftime("%Y-%m-%d %H")
+    try:
+        return (local - offset).isoformat(" ", "hours")
+    except OverflowError:
+        return _BEYOND[:13]
 
 
-def _mdy_to_iso(text, what):
+def _other_to_iso(text, what) -> tuple[str, bool]:
+    """(local ISO text, False), or (UTC text, True) for a time out of range."""
     m = _MDY.fullmatch(text)
-    if not m:
-        try:  # ISO without seconds, one-digit hours and the like
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise BadRow(f"{what} {text!r} is not a date and time") from None
-        if moment.tzinfo is not None:
+    if m:
+        month, day, year, hour, minute, second, fraction = m.groups()
+        iso = f"{year}-{int(month):02d}-{int(day):02d} {int(hour):02d}:{minute}:{second or '00'}"
+        return iso + (fraction or ""), False
+    try:  # ISO without seconds, one-digit hours and the like
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        if _beyond(text):
+            return _BEYOND, True
+        raise BadRow(f"{what} {text!r} is not a date and time") from None
+    if moment.tzinfo is not None:
+        try:
             moment = moment.astimezone(NEW_YORK).replace(tzinfo=None)
-        return moment.isoformat(" ")
-    month, day, year, hour, minute, second, fraction = m.groups()
-    iso = f"{year}-{int(month):02d}-{int(day):02d} {int(hour):02d}:{minute}:{second or '00'}"
-    return iso + (fraction or "")
+        except OverflowError:
+            return _BEYOND, True
+    return moment.isoformat(" "), False
+
+
+def _beyond(text: str) -> bool:
+    """Whether PostgreSQL reads `text` as a time before or after any Python can hold."""
+    lower = text.lower()
+    if lower in ("infinity", "+infinity", "-infinity"):
+        return True
+    if not lower.endswith(" bc"):
+        return False
+    try:
+        utc_text(text[:-3].rstrip(), "")
+    except BadRow:
+        return False
+    return True
