@@ -307,6 +307,19 @@ def test_values_too_big_for_their_column_are_skipped_alike_on_every_engine(tmp_p
     assert Trip.objects.get().start_station_name == "N" * 100
 
 
+def test_2021_times_with_an_offset_are_read_with_it_on_every_engine(tmp_path):
+    path = write(tmp_path / "202106-citibike-tripdata.csv", MODERN_HEADER, [
+        modern_line("Z1", "2021-06-01T10:00:00Z", "2021-06-01T10:20:00Z"),
+        modern_line("Z2", "2021-06-01T10:00:00-04:00", "2021-06-01 10:30:00"),
+    ])
+
+    load(path)
+
+    first, second = Trip.objects.order_by("trip_id")
+    assert (first.starttime, first.tripduration) == (datetime(2021, 6, 1, 10, tzinfo=UTC), 1200)
+    assert (second.starttime, second.tripduration) == (datetime(2021, 6, 1, 14, tzinfo=UTC), 1800)
+
+
 def test_a_bad_row_after_a_record_spanning_two_lines_is_reported_with_its_own_line(tmp_path):
     path = write(tmp_path / "multiline.csv", CLASSIC_HEADER, [
         classic_line(start_name="Grove St\nPATH"),  # lines 2 and 3

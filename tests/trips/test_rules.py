@@ -101,7 +101,10 @@ REFUSALS = [(600, EIGHT, TEN_PAST), (-5, EIGHT, TEN_PAST), (600, NINE, EIGHT), (
 # New York local times: an hour that happens twice (November), one that never happens (March),
 # month/day/year, a fraction, and either side of midnight UTC.
 TIMES = ["2018-11-04 01:30:00", "2018-11-04 00:59:59", "2018-11-04 02:00:00", "2018-03-11 02:30:00",
-         "3/11/2018 3:30", "2018-12-01 00:03:53.3860", "2021-07-01T10:00", "2018-07-01 20:15:00"]
+         "3/11/2018 3:30", "2018-12-01 00:03:53.3860", "2021-07-01T10:00", "2018-07-01 20:15:00",
+         # 2021+ times with an offset are read with it, whatever the session's time zone.
+         "2021-06-01T10:00:00Z", "2021-06-01T10:00:00-04:00", "2021-06-01 10:00:00.25+05:30",
+         "2021-11-07T05:30:00Z", "2021-11-07T01:30:00-04:00", "2021-06-01T10:00:00+0530"]
 DURATIONS = [("2021-07-01 10:00:00.700", "2021-07-01 10:00:10.200"),  # 9.5 s: whole seconds, down
              ("2021-11-07 00:50:00", "2021-11-07 01:10:00"), ("2021-07-04 23:30:00", "2021-07-05 00:05:30")]
 
@@ -280,3 +283,11 @@ def test_the_column_limits_are_the_models():
             assert field.get_internal_type() == "FloatField"
     texts = {f.name for f in Trip._meta.fields if f.get_internal_type() == "CharField"}
     assert texts == set(rules.MAX_LENGTH)
+
+
+def test_times_with_an_offset_are_read_with_it():
+    assert utc_text("2021-06-01T10:00:00Z", "t") == "2021-06-01 10:00:00"
+    assert utc_text("2021-06-01T10:00:00-04:00", "t") == "2021-06-01 14:00:00"
+    assert utc_text("2021-06-01 10:00:00.25+05:30", "t") == "2021-06-01 04:30:00.250000"
+    # The first 01:30 of the November morning clocks go back (EDT), not read again as local time.
+    assert utc_text("2021-11-07T05:30:00Z", "t") == "2021-11-07 05:30:00"

@@ -99,14 +99,19 @@ def _copy_staged(cursor, chunk, stream):
     cells = ", ".join(f"c{i} text" for i in range(layout.width))
     cursor.execute(f"CREATE TEMP TABLE trip_stage (line bigserial, {cells}) ON COMMIT DROP")
     _copy(cursor, chunk, stream, f"trip_stage ({', '.join(f'c{i}' for i in range(layout.width))})")
-    values = sql_values(layout)
-    reason = refusal_sql(values["tripduration"], values["starttime"], values["stoptime"], layout.modern)
-    cursor.execute(f"SELECT line, {reason} FROM trip_stage WHERE {reason} IS NOT NULL ORDER BY line")  # noqa: S608
+    # Each time converted once a row, read by the refusal, the duration and the INSERT (OFFSET 0
+    # keeps PostgreSQL from inlining the subquery, and converting it again in each of them).
+    converted = sql_values(layout)
+    staged = (f"(SELECT *, {converted['starttime']} AS t_start, {converted['stoptime']} AS t_stop "  # noqa: S608
+              f"FROM trip_stage OFFSET 0) AS staged")
+    values = sql_values(layout, times=("t_start", "t_stop"))
+    reason = refusal_sql(values["tripduration"], "t_start", "t_stop", layout.modern)
+    cursor.execute(f"SELECT line, {reason} FROM {staged} WHERE {reason} IS NOT NULL ORDER BY line")  # noqa: S608
     refused = cursor.fetchall()
     chunk.bad = list(zip(_lines_of(chunk, [n for n, _ in refused]), [why for _, why in refused], strict=True))
     select = ", ".join(values[c] for c in COLUMNS)
     cursor.execute(f"INSERT INTO {chunk.table} (trip_id, {', '.join(COLUMNS)}) "  # noqa: S608
-                   f"SELECT {chunk.base - 1} + line, {select} FROM trip_stage WHERE {reason} IS NULL")
+                   f"SELECT {chunk.base - 1} + line, {select} FROM {staged} WHERE {reason} IS NULL")
     chunk.loaded = cursor.rowcount
 
 

@@ -344,8 +344,8 @@ LOCAL_HOUR = _LocalHours()
 
 
 def utc_text(text, what) -> str:
-    """New York local time as naive UTC text; BadRow when it is not a date and time. A time
-    out of range gives a text refusal() refuses."""
+    """New York local time (or a time with an offset) as naive UTC text; BadRow when it is not
+    a date and time. A time out of range gives a text refusal() refuses."""
     if text is None:
         raise BadRow(f"{what} is missing")
     if not _ISO.fullmatch(text):
@@ -387,24 +387,24 @@ def _hour_to_utc(hour: str) -> str:
 
 
 def _other_to_iso(text, what) -> tuple[str, bool]:
-    """(local ISO text, False), or (UTC text, True) for a time out of range."""
+    """(local ISO text, False), or (UTC text, True) for a time with an offset or out of range."""
     m = _MDY.fullmatch(text)
     if m:
         month, day, year, hour, minute, second, fraction = m.groups()
         iso = f"{year}-{int(month):02d}-{int(day):02d} {int(hour):02d}:{minute}:{second or '00'}"
         return iso + (fraction or ""), False
-    try:  # ISO without seconds, one-digit hours and the like
+    try:  # ISO without seconds, one-digit hours, an offset and the like
         moment = datetime.fromisoformat(text)
     except ValueError:
         if _beyond(text):
             return _BEYOND, True
         raise BadRow(f"{what} {text!r} is not a date and time") from None
-    if moment.tzinfo is not None:
-        try:
-            moment = moment.astimezone(NEW_YORK).replace(tzinfo=None)
-        except OverflowError:
-            return _BEYOND, True
-    return moment.isoformat(" "), False
+    if moment.tzinfo is None:
+        return moment.isoformat(" "), False
+    try:
+        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" "), True
+    except OverflowError:
+        return _BEYOND, True
 
 
 def _beyond(text: str) -> bool:
