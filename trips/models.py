@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.text import slugify
 
+from trips.load.rules import MAX_LENGTH
+
 # Street-type words dropped from a station name for its short slug, so the quickstart's
 # /trips/from/graham-conselyea/ finds "Graham Ave & Conselyea St".
 STREET_WORDS = frozenset([
@@ -21,23 +23,26 @@ def short_slug(name_or_slug: str) -> str:
 
 
 class Trip(models.Model):
+    # The texts' max_length live with the loader's rules (trips/load/rules.py), which refuse
+    # longer values; the integer fields' ranges are the ones its RANGES check.
     trip_id = models.BigAutoField(primary_key=True)
     # Whole seconds. The quickstart declared it TIMESTAMP and printed its minute part.
     tripduration = models.IntegerField(help_text="Trip duration in whole seconds.")
     starttime = models.DateTimeField()
     stoptime = models.DateTimeField()
     # 2021+ station ids are text ("JC115", "5382.07"), so ids are text for every format.
-    start_station_id = models.CharField(max_length=32, blank=True)
-    start_station_name = models.CharField(max_length=100, blank=True)
+    start_station_id = models.CharField(max_length=MAX_LENGTH["start_station_id"], blank=True)
+    start_station_name = models.CharField(max_length=MAX_LENGTH["start_station_name"], blank=True)
     start_station_latitude = models.FloatField(null=True, blank=True)
     start_station_longitude = models.FloatField(null=True, blank=True)
-    end_station_id = models.CharField(max_length=32, blank=True)
-    end_station_name = models.CharField(max_length=100, blank=True)
+    end_station_id = models.CharField(max_length=MAX_LENGTH["end_station_id"], blank=True)
+    end_station_name = models.CharField(max_length=MAX_LENGTH["end_station_name"], blank=True)
     end_station_latitude = models.FloatField(null=True, blank=True)
     end_station_longitude = models.FloatField(null=True, blank=True)
     bikeid = models.BigIntegerField(null=True, blank=True)
-    membership_type = models.CharField(max_length=50, null=True, blank=True)  # noqa: DJ001 (the quickstart's)
-    usertype = models.CharField(max_length=20, help_text="Subscriber or Customer (2021+: member/casual).")
+    membership_type = models.CharField(max_length=MAX_LENGTH["membership_type"], null=True, blank=True)  # noqa: DJ001 (the quickstart's)
+    usertype = models.CharField(max_length=MAX_LENGTH["usertype"],
+                                help_text="Subscriber or Customer (2021+: member/casual).")
     birth_year = models.SmallIntegerField(null=True, blank=True)
     gender = models.SmallIntegerField(null=True, blank=True, help_text="0 unknown, 1 male, 2 female.")
 

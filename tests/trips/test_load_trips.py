@@ -268,6 +268,76 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+OUT_OF_RANGE = "starttime or stoptime is outside the years 1900 to 9998 (UTC)"
+
+
+def test_times_the_pages_cannot_read_back_are_skipped_with_one_reason_and_the_pages_answer(tmp_path, client):
+    # PostgreSQL's COPY reads all of these (its direct path), Python reads none as a time it can hold.
+    path = write(tmp_path / "far.csv", CLASSIC_HEADER, [
+        classic_line(start="9999-12-31 23:30:00", stop="9999-12-31 23:40:00"),   # line 2: UTC year 10000
+        classic_line(start="infinity"),                                         # 3
+        classic_line(start="2018-12-01 00:03:53 BC"),                           # 4
+        classic_line(stop="-infinity"),                                         # 5
+        classic_line(start="1899-12-31 10:00:00", stop="1899-12-31 10:10:00"),  # 6
+        classic_line(start_name="Sip Ave"),                                     # 7: good
+    ])
+
+    out, err = load(path)
+
+    assert "loaded 1 trips, skipped 5 bad rows" in out
+    assert err.splitlines() == [f"far.csv:{line}: skipped: {OUT_OF_RANGE}" for line in range(2, 7)]
+    assert client.get("/trips/").status_code == 200
+    assert client.get("/trips/from/sip-ave/").status_code == 200
+    assert client.get("/api/trips/from/sip-ave/").status_code == 200
+
+
+TOO_BIG = [
+    (classic_line().replace(",29000,", f",{'9' * 20},"), f"bikeid '{'9' * 20}' is out of range"),
+    (classic_line()[:-1] + "99999", "gender '99999' is out of range"),
+    (classic_line(start_name="N" * 150), "start station name is longer than 100 characters"),
+    (classic_line(end_name="Exchange\x00Place"), "end station name contains a NUL character"),
+    (classic_line().replace(",3183,", f",{'7' * 33},"), "end station id is longer than 32 characters"),
+    (classic_line(usertype="Subscriber" * 3), "usertype is longer than 20 characters"),
+    (classic_line(duration=2**31), f"tripduration '{2**31}' is out of range"),
+]
+
+
+def test_values_too_big_for_their_column_are_skipped_alike_on_every_engine(tmp_path):
+    path = write(tmp_path / "big.csv", CLASSIC_HEADER, [line for line, _ in TOO_BIG] + [
+        classic_line(start_name="N" * 100)])
+
+    out, err = load(path)
+
+    assert f"loaded 1 trips, skipped {len(TOO_BIG)} bad rows" in out
+    assert err.splitlines() == [f"big.csv:{n}: skipped: {reason}" for n, (_, reason) in enumerate(TOO_BIG, 2)]
+    assert Trip.objects.get().start_station_name == "N" * 100
+
+
+def test_2021_times_with_an_offset_are_read_with_it_on_every_engine(tmp_path):
+    path = write(tmp_path / "202106-citibike-tripdata.csv", MODERN_HEADER, [
+        modern_line("Z1", "2021-06-01T10:00:00Z", "2021-06-01T10:20:00Z"),
+        modern_line("Z2", "2021-06-01T10:00:00-04:00", "2021-06-01 10:30:00"),
+    ])
+
+    load(path)
+
+    first, second = Trip.objects.order_by("trip_id")
+    assert (first.starttime, first.tripduration) == (datetime(2021, 6, 1, 10, tzinfo=UTC), 1200)
+    assert (second.starttime, second.tripduration) == (datetime(2021, 6, 1, 14, tzinfo=UTC), 1800)
+
+
+def test_a_bad_row_after_a_record_spanning_two_lines_is_reported_with_its_own_line(tmp_path):
+    path = write(tmp_path / "multiline.csv", CLASSIC_HEADER, [
+        classic_line(start_name="Grove St\nPATH"),  # lines 2 and 3
+        classic_line(),                              # 4
+        classic_line(duration=-5),                   # 5
+    ])
+
+    out, err = load(path)
+
+    assert "loaded 2 trips, skipped 1 bad rows" in out
+    assert err == "multiline.csv:5: skipped: negative tripduration -5\n"
+    assert Trip.objects.order_by("trip_id").first().start_station_name == "Grove St\nPATH"
 
 
 def test_a_corrupt_gzip_is_an_error_naming_the_file_and_keeps_nothing(tmp_path):

@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from django.core.management import CommandError
 from django.db import connections, router
 from django.db.migrations.executor import MigrationExecutor
 
@@ -370,3 +371,51 @@ def test_a_connection_the_server_ends_fails_the_load_in_one_line_and_wedges_noth
     assert len(failed.err.splitlines()) == 1 and "Traceback" not in failed.err
     assert Trip.objects.count() == 0 and orphans() == []
     assert_loads_exactly_once(database)
+
+
+# --- values COPY refuses: the careful path skips them as every engine does ------------------
+
+
+def test_values_too_big_for_their_column_fail_the_copy_and_the_careful_path_skips_them_as_sqlite_does(
+        tmp_path, monkeypatch):
+    from tests.trips.test_load_trips import TOO_BIG
+
+    lines = numbered(30)
+    for n, (line, _) in enumerate(TOO_BIG):
+        lines[3 * n + 1] = line
+    far = classic_line(601, start="infinity")  # the direct path's refusal, not COPY's
+    lines[25] = far
+    path = write(tmp_path / "big.csv", CLASSIC_HEADER, lines)
+
+    out, err = load(path)
+    careful_path = loaded_here()
+    assert f"skipped {len(TOO_BIG) + 1} bad rows" in out
+    assert err.splitlines() == [
+        *[f"big.csv:{3 * n + 3}: skipped: {reason}" for n, (_, reason) in enumerate(TOO_BIG)],
+        "big.csv:27: skipped: starttime or stoptime is outside the years 1900 to 9998 (UTC)"]
+    assert len(chunks()) == 1  # COPY failed: the careful path's one chunk
+    assert loaded_on_sqlite(path, tmp_path) == careful_path
+
+    # Without them, the direct path (COPY, then its refusals) keeps the rows the careful path kept.
+    Trip.objects.all().delete()
+    LoadedFile.objects.all().delete()
+    Station.objects.all().delete()
+    too_big = {line for line, _ in TOO_BIG}
+    path = write(tmp_path / "fits.csv", CLASSIC_HEADER, [line for line in lines if line not in too_big])
+    out, err = load(path)
+    assert "skipped 1 bad rows" in out and len(chunks()) > 1
+    assert err == "fits.csv:20: skipped: starttime or stoptime is outside the years 1900 to 9998 (UTC)\n"
+    assert loaded_here() == careful_path
+
+
+def test_a_careful_path_the_database_refuses_too_fails_in_one_line(tmp_path, monkeypatch):
+    path = write(tmp_path / "refused.csv", CLASSIC_HEADER, numbered(3))
+    monkeypatch.setattr(pgcopy, "copy_csv", refused)
+    monkeypatch.setattr(pgcopy, "copy_text", refused)
+
+    with pytest.raises(CommandError) as failed:
+        load(path)
+
+    assert str(failed.value) == (f"{path}: the database refused a row Python accepted (a row COPY cannot "
+                                 "read); nothing of this file was kept")
+    assert Trip.objects.count() == 0 and orphans() == []

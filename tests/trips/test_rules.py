@@ -1,5 +1,6 @@
 """The row rules: Python's without a database, and each SQL twin against its Python rule."""
 
+import re
 import sqlite3
 from collections import Counter
 from datetime import UTC, datetime
@@ -90,12 +91,20 @@ NUMBERS = [("start_station_latitude", "40.71958611"), ("end_station_longitude", 
            ("tripduration", "600")]
 KINDS = ["member", " Casual ", "MEMBER", "Subscriber", "", None, "casual "]
 EIGHT, TEN_PAST, NINE = "2018-12-01 08:00:00", "2018-12-01 08:10:00", "2018-12-01 09:00:00"
+FIRST, LAST = "1900-01-01 00:00:00", "9998-12-31 23:59:59.999999"  # in range, UTC
 REFUSALS = [(600, EIGHT, TEN_PAST), (-5, EIGHT, TEN_PAST), (600, NINE, EIGHT), (0, EIGHT, EIGHT),
-            (-1, NINE, EIGHT)]
+            (-1, NINE, EIGHT), (600, FIRST, LAST), (-5, FIRST, EIGHT),
+            # out of range (the years 1900 to 9998, UTC), before any other reason
+            (60, "1899-12-31 23:59:59.999999", EIGHT), (60, "1899-12-31 23:59:59", EIGHT),
+            (60, EIGHT, "9999-01-01 00:00:00"), (-1, NINE, "9999-12-31 23:00:00"),
+            (60, "0999-06-01 10:00:00", NINE)]
 # New York local times: an hour that happens twice (November), one that never happens (March),
 # month/day/year, a fraction, and either side of midnight UTC.
 TIMES = ["2018-11-04 01:30:00", "2018-11-04 00:59:59", "2018-11-04 02:00:00", "2018-03-11 02:30:00",
-         "3/11/2018 3:30", "2018-12-01 00:03:53.3860", "2021-07-01T10:00", "2018-07-01 20:15:00"]
+         "3/11/2018 3:30", "2018-12-01 00:03:53.3860", "2021-07-01T10:00", "2018-07-01 20:15:00",
+         # 2021+ times with an offset are read with it, whatever the session's time zone.
+         "2021-06-01T10:00:00Z", "2021-06-01T10:00:00-04:00", "2021-06-01 10:00:00.25+05:30",
+         "2021-11-07T05:30:00Z", "2021-11-07T01:30:00-04:00", "2021-06-01T10:00:00+0530"]
 DURATIONS = [("2021-07-01 10:00:00.700", "2021-07-01 10:00:10.200"),  # 9.5 s: whole seconds, down
              ("2021-11-07 00:50:00", "2021-11-07 01:10:00"), ("2021-07-04 23:30:00", "2021-07-05 00:05:30")]
 
@@ -121,6 +130,11 @@ def engines():
         yield on_postgresql
 
 
+# A UTC time text as each engine's time: SQLite compares texts, PostgreSQL timestamptz (the
+# test's session is in UTC).
+TIME_OF = {on_sqlite: "{}", on_postgresql: "CAST({} AS timestamptz)"}
+
+
 @pytest.mark.django_db(databases="__all__")
 def test_the_sql_twins_of_texts_numbers_rider_kinds_and_refusals_agree_with_python():
     for run in engines():
@@ -128,15 +142,19 @@ def test_the_sql_twins_of_texts_numbers_rider_kinds_and_refusals_agree_with_pyth
             assert run(rules.text_sql("c0"), value) == rules.text(value), value
             assert run(rules.text_or_none_sql("c0"), value) == rules.text_or_none(value), value
         for column, value in NUMBERS:
-            python = rules.whole(value, column) if column == "tripduration" else (
-                rules.number(value, column) if "itude" in column else rules.whole_or_none(value, column))
+            if column == "tripduration":
+                python = rules.whole(value, column, column)
+            else:
+                python = rules.number(value, column) if "itude" in column else rules.whole_or_none(
+                    value, column, column)
             assert run(rules.number_sql("c0", column), value) == python, value
         for value in KINDS:
             for modern in (True, False):
                 assert run(rules.usertype_sql("c0", modern), value) == rules.usertype(value, modern), value
         for seconds, start, stop in REFUSALS:
             for modern in (True, False):
-                sql = rules.refusal_sql("CAST(c0 AS integer)", "c1", "c2", modern)
+                sql = rules.refusal_sql("CAST(c0 AS integer)", TIME_OF[run].format("c1"),
+                                        TIME_OF[run].format("c2"), modern)
                 assert run(sql, str(seconds), start, stop) == rules.refusal(seconds, start, stop, modern)
 
 
@@ -151,6 +169,14 @@ def test_the_sql_twins_of_times_durations_and_station_hours_agree_with_python_on
         pytest.skip("times are converted in SQL on PostgreSQL only (make test-postgres)")
     for text in TIMES:
         assert on_postgresql(rules.utc_sql("c0"), text) == utc(text), text
+    # What PostgreSQL reads that Python cannot (infinity, BC) or cannot hold (the year 10000):
+    # refused by the twin of refusal(), with its reason.
+    for text in ["infinity", "-infinity", "2018-12-01 00:03:53 BC", "9999-12-31 23:30:00",
+                 "1899-12-31 18:00:00"]:
+        sql = rules.refusal_sql("0", rules.utc_sql("c0"), rules.utc_sql("c0"), False)
+        assert on_postgresql(sql, text) == rules.TIME_RANGE[False], text
+        with pytest.raises(BadRow, match=f"^{re.escape(rules.TIME_RANGE[False])}$"):
+            LAYOUT._careful_row(classic(starttime=text, stoptime=text))
     for start, stop in DURATIONS:
         sql = rules.duration_sql(rules.utc_sql("c0"), rules.utc_sql("c1"))
         python = rules.duration(rules.utc_text(start, "t"), rules.utc_text(stop, "t"))
@@ -166,3 +192,102 @@ def test_the_sql_twins_of_times_durations_and_station_hours_agree_with_python_on
         cursor.execute(rules.station_hours_sql("hours_twin"))
         assert Counter({(name, hour): n for name, hour, n in cursor.fetchall()}) == python
         cursor.execute("DROP TABLE hours_twin")
+
+
+# --- What a column can hold: a value it cannot is a bad row, on the fast and careful paths ----
+
+OUT_OF_RANGE = "starttime or stoptime is outside the years 1900 to 9998 (UTC)"
+
+
+@pytest.mark.parametrize("start", ["9999-12-31 23:30:00", "9998-12-31 19:00:00", "9999-01-01 00:00:00",
+                                   "1899-12-31 18:59:59", "0999-01-01 00:00:00", "infinity", "-Infinity",
+                                   "2018-12-01 00:03:53 BC", "9999-12-31T23:00:00-05:00"])
+def test_times_python_and_the_pages_cannot_read_back_are_bad_rows_on_both_paths(start):
+    fields = classic(starttime=start)
+
+    for row in (LAYOUT.row, LAYOUT._careful_row):
+        with pytest.raises(BadRow) as refused:
+            row(fields)
+        assert str(refused.value) == OUT_OF_RANGE
+    with pytest.raises(BadRow, match=f"^{re.escape(OUT_OF_RANGE)}$"):
+        LAYOUT.row(classic(stoptime=start))
+
+
+def test_the_first_and_last_times_in_range_load_on_both_paths():
+    for start, stop in [("1899-12-31 19:00:00", "1899-12-31 19:10:00"),  # 1900-01-01 00:00 UTC
+                        ("9998-12-31 18:00:00", "9998-12-31 18:59:59.999999")]:  # up to 9998-12-31 23:59 UTC
+        fields = classic(starttime=start, stoptime=stop)
+        assert LAYOUT.row(fields) == LAYOUT._careful_row(fields)
+        assert LAYOUT.row(fields)[1][:4] in ("1900", "9998")
+
+
+LONG = "x" * 101
+
+
+@pytest.mark.parametrize(("changes", "reason"), [
+    ({"bikeid": "99999999999999999999"}, "bikeid '99999999999999999999' is out of range"),
+    ({"bikeid": "1.5e400"}, "bikeid '1.5e400' is out of range"),
+    ({"gender": "99999"}, "gender '99999' is out of range"),
+    ({"birth": "-32769"}, "birth year '-32769' is out of range"),
+    ({"tripduration": "2147483648"}, "tripduration '2147483648' is out of range"),
+    ({"sname": LONG}, "start station name is longer than 100 characters"),
+    ({"ename": LONG}, "end station name is longer than 100 characters"),
+    ({"sid": "3" * 33}, "start station id is longer than 32 characters"),
+    ({"eid": "3" * 33}, "end station id is longer than 32 characters"),
+    ({"usertype": "S" * 21}, "usertype is longer than 20 characters"),
+    ({"sname": "Grove\x00St"}, "start station name contains a NUL character"),
+    ({"usertype": "Sub\x00"}, "usertype contains a NUL character"),
+])
+def test_values_too_big_for_their_column_are_bad_rows_on_both_paths(changes, reason):
+    fields = classic(**changes)
+
+    for row in (LAYOUT.row, LAYOUT._careful_row):
+        with pytest.raises(BadRow) as refused:
+            row(fields)
+        assert str(refused.value) == reason
+
+
+def test_the_biggest_values_a_column_holds_load_on_both_paths():
+    layout = Layout([*CLASSIC_HEADER.replace('"', "").split(","), "membership_type"])
+    fields = [*classic(bikeid=str(2**63 - 1), gender="32767", birth="-32768", tripduration=str(2**31 - 1),
+                       sname="n" * 100, sid="i" * 32, usertype="u" * 20, stoptime="2090-01-01 00:00:00"),
+              "m" * 50]
+
+    assert layout.row(fields) == layout._careful_row(fields)
+    assert layout.row(fields)[11] == 2**63 - 1
+    with pytest.raises(BadRow, match="^membership type is longer than 50 characters$"):
+        layout.row([*fields[:-1], "m" * 51])
+    with pytest.raises(BadRow, match="^membership type contains a NUL character$"):
+        layout.row([*fields[:-1], "m\x00"])
+
+
+def test_a_2021_ride_too_long_for_tripduration_is_a_bad_row():
+    layout = Layout(MODERN_HEADER.split(","))
+    line = "X,electric_bike,1950-07-01 10:00:00,2021-07-01 10:20:30,A,JC1,B,JC2,40.7,-74.0,40.7,-74.0,member"
+
+    with pytest.raises(BadRow, match=r"^tripduration \d+ is out of range$"):
+        layout.row(line.split(","))
+
+
+def test_the_column_limits_are_the_models():
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    ranges = BaseDatabaseOperations.integer_field_ranges
+    for column, limit in rules.MAX_LENGTH.items():
+        assert Trip._meta.get_field(column).max_length == limit, column
+    for column, sql_type in rules.NUMBERS.items():
+        field = Trip._meta.get_field(column)
+        if sql_type in rules.RANGES:
+            assert ranges[field.get_internal_type()] == rules.RANGES[sql_type], column
+        else:
+            assert field.get_internal_type() == "FloatField"
+    texts = {f.name for f in Trip._meta.fields if f.get_internal_type() == "CharField"}
+    assert texts == set(rules.MAX_LENGTH)
+
+
+def test_times_with_an_offset_are_read_with_it():
+    assert utc_text("2021-06-01T10:00:00Z", "t") == "2021-06-01 10:00:00"
+    assert utc_text("2021-06-01T10:00:00-04:00", "t") == "2021-06-01 14:00:00"
+    assert utc_text("2021-06-01 10:00:00.25+05:30", "t") == "2021-06-01 04:30:00.250000"
+    # The first 01:30 of the November morning clocks go back (EDT), not read again as local time.
+    assert utc_text("2021-11-07T05:30:00Z", "t") == "2021-11-07 05:30:00"

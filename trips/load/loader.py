@@ -112,7 +112,11 @@ class Loader:
             # Some row needs Python's row-by-row checks: start this file again, carefully.
             report.loaded = report.skipped = 0
             report.hours.clear()
-            self._transaction(source, report, olds, careful=True)
+            try:
+                self._transaction(source, report, olds, careful=True)
+            except postgres.FastPathFailed as exc:  # a rule of rules.py misses what the server refuses
+                raise LoadError(f"{source.location}: the database refused a row Python accepted "
+                                f"({exc}); nothing of this file was kept") from None
 
     def _transaction(self, source, report, olds, careful):
         """The file's one transaction. A signal cancels the database call it waits on, but

@@ -10,6 +10,10 @@ from trips.load.rules import COLUMNS, NULLABLE, WIDTH, refusal_sql, sql_values, 
 READ_BYTES = 1 << 20
 
 
+class FastPathFailed(Exception):
+    """COPY or the conversion refused a row: load this file through Python instead."""
+
+
 class GaveUp(Exception):  # noqa: N818 (not an error of its own: another chunk failed first)
     """Another chunk of the same load failed: this one stops, its work would be thrown away."""
 
@@ -43,7 +47,11 @@ class Counting:
     def read(self, size=-1):
         check(self.chunk)  # raised here, it ends this COPY (psycopg2 aborts it)
         data = next(self.chunk.blocks, b"")
-        self.progress(data.count(b"\n"))
+        newlines = data.count(b"\n")
+        self.chunk.lines += newlines
+        if data:
+            self.chunk.open_line = not data.endswith(b"\n")
+        self.progress(newlines)
         return data
 
 
@@ -62,6 +70,15 @@ def _copy(cursor, chunk, stream, into, options="FORMAT csv"):
     chunk.end = chunk.base + cursor.rowcount
 
 
+def _lines_of(chunk, records):
+    """The file lines of the chunk's records numbered `records` (from 1), given one line each,
+    as the chunk's count of lines tells (or a record has a quoted line break, and Python,
+    reading the file again, finds the lines)."""
+    if records and chunk.lines + chunk.open_line != chunk.end - chunk.base:
+        raise FastPathFailed("a refused row after a record of several lines")
+    return [chunk.first_line + n - 1 for n in records]
+
+
 def _copy_direct(cursor, chunk, stream):
     columns = chunk.layout.columns
     force_null = ", ".join(c for c in columns if c in NULLABLE)
@@ -71,7 +88,9 @@ def _copy_direct(cursor, chunk, stream):
     cursor.execute(f"DELETE FROM {chunk.table} WHERE {reason} IS NOT NULL "  # noqa: S608
                    f"RETURNING trip_id, {reason}")
     # The chunk's sequence gave record n of the chunk the id base + n.
-    chunk.bad = [(chunk.first_line + trip_id - chunk.base, why) for trip_id, why in sorted(cursor.fetchall())]
+    refused = sorted(cursor.fetchall())
+    chunk.bad = list(zip(_lines_of(chunk, [trip_id - chunk.base + 1 for trip_id, _ in refused]),
+                         [why for _, why in refused], strict=True))
     chunk.loaded = chunk.end - chunk.base - len(chunk.bad)
 
 
@@ -80,13 +99,19 @@ def _copy_staged(cursor, chunk, stream):
     cells = ", ".join(f"c{i} text" for i in range(layout.width))
     cursor.execute(f"CREATE TEMP TABLE trip_stage (line bigserial, {cells}) ON COMMIT DROP")
     _copy(cursor, chunk, stream, f"trip_stage ({', '.join(f'c{i}' for i in range(layout.width))})")
-    values = sql_values(layout)
-    reason = refusal_sql(values["tripduration"], values["starttime"], values["stoptime"], layout.modern)
-    cursor.execute(f"SELECT line, {reason} FROM trip_stage WHERE {reason} IS NOT NULL ORDER BY line")  # noqa: S608
-    chunk.bad = [(chunk.first_line + line - 1, why) for line, why in cursor.fetchall()]
+    # Each time converted once a row, read by the refusal, the duration and the INSERT (OFFSET 0
+    # keeps PostgreSQL from inlining the subquery, and converting it again in each of them).
+    converted = sql_values(layout)
+    staged = (f"(SELECT *, {converted['starttime']} AS t_start, {converted['stoptime']} AS t_stop "  # noqa: S608
+              f"FROM trip_stage OFFSET 0) AS staged")
+    values = sql_values(layout, times=("t_start", "t_stop"))
+    reason = refusal_sql(values["tripduration"], "t_start", "t_stop", layout.modern)
+    cursor.execute(f"SELECT line, {reason} FROM {staged} WHERE {reason} IS NOT NULL ORDER BY line")  # noqa: S608
+    refused = cursor.fetchall()
+    chunk.bad = list(zip(_lines_of(chunk, [n for n, _ in refused]), [why for _, why in refused], strict=True))
     select = ", ".join(values[c] for c in COLUMNS)
     cursor.execute(f"INSERT INTO {chunk.table} (trip_id, {', '.join(COLUMNS)}) "  # noqa: S608
-                   f"SELECT {chunk.base - 1} + line, {select} FROM trip_stage WHERE {reason} IS NULL")
+                   f"SELECT {chunk.base - 1} + line, {select} FROM {staged} WHERE {reason} IS NULL")
     chunk.loaded = cursor.rowcount
 
 

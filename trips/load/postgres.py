@@ -32,8 +32,7 @@ MIN_CHUNK_BYTES = 16 << 20
 CLEANUP_CONNECT_SECONDS = 5
 
 
-class FastPathFailed(Exception):
-    """COPY or the conversion refused a row: load this file through Python instead."""
+FastPathFailed = pgcopy.FastPathFailed  # COPY or the conversion refused a row: load it through Python
 
 
 @dataclass
@@ -47,6 +46,8 @@ class Chunk:
     base: int  # its first trip_id; record n of the chunk takes base + n
     table: str = ""
     end: int = 0  # one past the last id taken
+    lines: int = 0  # line breaks streamed (COPY's records: one line each, unless quoted ones)
+    open_line: bool = False  # its last line has no line break
     loaded: int = 0
     bad: list[tuple[int, str]] = field(default_factory=list)
     hours: Counter = field(default_factory=Counter)

@@ -38,6 +38,18 @@ TEXTS = ("start_station_id", "start_station_name", "end_station_id", "end_statio
 # The SQL types of the columns that are numbers (the others are text or times).
 NUMBERS = {"tripduration": "int", "bikeid": "bigint", "birth_year": "smallint", "gender": "smallint",
            **{c: "double precision" for c in COLUMNS if c.endswith("itude")}}
+# What a column can hold; a value it cannot is a bad row on every engine (PostgreSQL's COPY
+# refuses it, SQLite would store it and move_app fail on it later). trips/models.py declares
+# Trip's fields from these; tests/trips/test_rules.py checks them against Django's ranges.
+RANGES = {"int": (-(1 << 31), (1 << 31) - 1), "smallint": (-(1 << 15), (1 << 15) - 1),
+          "bigint": (-(1 << 63), (1 << 63) - 1)}
+MAX_LENGTH = {"start_station_id": 32, "start_station_name": 100, "end_station_id": 32,
+              "end_station_name": 100, "membership_type": 50, "usertype": 20}
+# Times are UTC from 1900 up to, not including, 9999: Python's datetime ends in the year 9999
+# (a New York time late on 9999-12-31 is in 10000 UTC), and before 1883 New York's offset
+# was -4:56:02, which the hour memo below cannot apply (PostgreSQL does). Compared as texts
+# "YYYY-MM-DD HH...", so one comparison each way.
+FIRST_YEAR, END_YEAR = "1900", "9999"
 # The columns COPY may leave NULL (an empty field, quoted or not).
 NULLABLE = tuple(c for c in NUMBERS if c != "tripduration") + ("membership_type",)
 EMPTY = frozenset({"", "\\N", "NULL", "null", "NaN", "nan"})
@@ -80,7 +92,7 @@ def text_or_none_sql(cell: str) -> str:
 
 def number_sql(cell: str, column: str) -> str:
     """The twin of whole(), whole_or_none() and number() below: a value the SQL cannot read
-    fails the COPY, and the file is read through Python instead."""
+    (or its type cannot hold) fails the COPY, and the file is read through Python instead."""
     return f"CAST({text_or_none_sql(cell)} AS {NUMBERS[column]})"
 
 
@@ -101,9 +113,22 @@ def usertype_sql(cell: str, modern: bool) -> str:
     return f"CASE lower({cell}) {cases} ELSE {text_sql(cell)} END"
 
 
+def fitting(value: str, column: str) -> str:
+    """A text its column can hold (Python's rows); PostgreSQL's COPY refuses the others itself."""
+    if len(value) > MAX_LENGTH[column]:
+        raise BadRow(f"{column.replace('_', ' ')} is longer than {MAX_LENGTH[column]} characters")
+    if "\0" in value:
+        raise BadRow(f"{column.replace('_', ' ')} contains a NUL character")
+    return value
+
+
 def utc_sql(cell: str) -> str:
-    """The twin of utc_text() (below), as a timestamp with time zone."""
-    return f"(CAST({text_or_none_sql(cell)} AS timestamp) AT TIME ZONE 'America/New_York')"
+    """The twin of utc_text() (below), as a timestamp with time zone: a text with an offset
+    (Z, +05:30, -04) after its date is read with it, any other as New York local time,
+    whatever the session's time zone."""
+    value = text_or_none_sql(cell)
+    return (f"(CASE WHEN substr({value}, 11) ~ '[-+zZ]' THEN CAST({value} AS timestamptz) "
+            f"ELSE CAST({value} AS timestamp) AT TIME ZONE 'America/New_York' END)")
 
 
 def duration(start: str, stop: str) -> int:
@@ -119,18 +144,30 @@ NEGATIVE = "negative tripduration "
 # What the start and stop columns are called in the reasons, classic (False) and 2021+ (True).
 TIMES = {False: ("starttime", "stoptime"), True: ("started_at", "ended_at")}
 STOP_FIRST = {modern: f"{stop} is before {start}" for modern, (start, stop) in TIMES.items()}
+TIME_RANGE = {modern: f"{start} or {stop} is outside the years {FIRST_YEAR} to {int(END_YEAR) - 1} (UTC)"
+              for modern, (start, stop) in TIMES.items()}
+# The last time before FIRST_YEAR and the last one before END_YEAR, as SQL: with an offset, so
+# PostgreSQL reads them in UTC whatever the session's zone; as texts (SQLite), "<=" and ">"
+# compare a UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]" with them as refusal() does.
+_BEFORE_FIRST = f"'{int(FIRST_YEAR) - 1}-12-31 23:59:59.999999+00'"
+_LAST = f"'{int(END_YEAR) - 1}-12-31 23:59:59.999999+00'"
 
 
 def refusal(seconds: int, start, stop, modern: bool) -> str | None:
     """Why a row whose every value reads is still refused, or None."""
+    if not (FIRST_YEAR <= start < END_YEAR and FIRST_YEAR <= stop < END_YEAR):
+        return TIME_RANGE[modern]
     if not modern and seconds < 0:
         return f"{NEGATIVE}{seconds}"
     return STOP_FIRST[modern] if stop < start else None
 
 
 def refusal_sql(seconds: str, start: str, stop: str, modern: bool) -> str:
+    """The twin of refusal(); ±infinity and BC times (which PostgreSQL reads) are out of range."""
+    outside = " OR ".join(f"{t} <= {_BEFORE_FIRST} OR {t} > {_LAST}" for t in (start, stop))
     negative = "" if modern else f"WHEN {seconds} < 0 THEN '{NEGATIVE}' || {seconds} "
-    return f"CASE {negative}WHEN {stop} < {start} THEN '{STOP_FIRST[modern]}' END"
+    return (f"CASE WHEN {outside} THEN '{TIME_RANGE[modern]}' "
+            f"{negative}WHEN {stop} < {start} THEN '{STOP_FIRST[modern]}' END")
 
 
 def add_station_hours(hours: Counter, batch: list) -> None:
@@ -150,13 +187,14 @@ def station_hours_sql(table: str) -> str:
             f"'America/New_York') AS int), count(*) FROM {table} GROUP BY 1, 2")
 
 
-def sql_values(layout: "Layout") -> dict[str, str]:
-    """Trip column -> its value in SQL, from the text columns c0, c1... of a staged record."""
+def sql_values(layout: "Layout", times: tuple[str, str] | None = None) -> dict[str, str]:
+    """Trip column -> its value in SQL, from the text columns c0, c1... of a staged record;
+    `times`: the start and stop times' SQL when the caller has converted them already."""
     cells = {c: f"c{i}" if (i := layout.index.get(c)) is not None else "NULL" for c in COLUMNS}
     values = {c: number_sql(cells[c], c) for c in NUMBERS}
     values.update({c: text_sql(cells[c]) for c in TEXTS})
-    values.update(starttime=utc_sql(cells["starttime"]), stoptime=utc_sql(cells["stoptime"]),
-                  membership_type=text_or_none_sql(cells["membership_type"]),
+    start, stop = times or (utc_sql(cells["starttime"]), utc_sql(cells["stoptime"]))
+    values.update(starttime=start, stoptime=stop, membership_type=text_or_none_sql(cells["membership_type"]),
                   usertype=usertype_sql(cells["usertype"], layout.modern))
     if layout.modern:
         values["tripduration"] = duration_sql(values["starttime"], values["stoptime"])
@@ -186,18 +224,23 @@ class Layout:
         f, get, modern = fields, self._get, self.modern
         names = TIMES[modern]
         start, stop = utc_text(get(f, "starttime"), names[0]), utc_text(get(f, "stoptime"), names[1])
-        seconds = 0 if modern else whole(get(f, "tripduration"), "tripduration")
+        seconds = 0 if modern else whole(get(f, "tripduration"), "tripduration", "tripduration")
         if reason := refusal(seconds, start, stop, modern):
             raise BadRow(reason)
         # Ids and names are texts, the rest numbers, named "start latitude" and so on in reasons.
-        stations = tuple(number(get(f, c), c.replace("_station_", " ")) if c in NUMBERS else text(get(f, c))
-                         for c in COLUMNS[3:11])
+        stations = tuple(number(get(f, c), c.replace("_station_", " ")) if c in NUMBERS
+                         else fitting(text(get(f, c)), c) for c in COLUMNS[3:11])
+        kind = fitting(usertype(get(f, "usertype"), modern), "usertype")
         if modern:  # no bikeid, membership_type, birth_year, gender
-            return (duration(start, stop), start, stop, *stations, None, None,
-                    usertype(get(f, "usertype"), True), None, None)
-        return (seconds, start, stop, *stations, whole_or_none(get(f, "bikeid"), "bikeid"),
-                text_or_none(get(f, "membership_type")), usertype(get(f, "usertype"), False),
-                whole_or_none(get(f, "birth_year"), "birth year"), whole_or_none(get(f, "gender"), "gender"))
+            seconds = duration(start, stop)
+            if seconds > RANGES["int"][1]:
+                raise BadRow(f"tripduration {seconds} is out of range")
+            return (seconds, start, stop, *stations, None, None, kind, None, None)
+        membership = text_or_none(get(f, "membership_type"))
+        return (seconds, start, stop, *stations, whole_or_none(get(f, "bikeid"), "bikeid", "bikeid"),
+                membership and fitting(membership, "membership_type"), kind,
+                whole_or_none(get(f, "birth_year"), "birth year", "birth_year"),
+                whole_or_none(get(f, "gender"), "gender", "gender"))
 
     def _get(self, fields, column):
         i = self.index.get(column)
@@ -207,6 +250,14 @@ class Layout:
         """row() for classic files: the common case in few steps; anything unusual (an
         empty marker like \\N, a bad value) goes to the careful path, which says why."""
         width, careful = self.width, self._careful_row
+        # Anything that may not fit its column goes to the careful path, which says why: a whole
+        # number with more characters than the type's every value has (1985 fits a smallint),
+        # a text longer than its column, a NUL in a text. One comparison per value.
+        longest = {c: len(str(RANGES[t][1])) - 1 for c, t in NUMBERS.items() if t in RANGES}
+        duration_max, bike_len, born_len, sex_len = RANGES["int"][1], *itemgetter(
+            "bikeid", "birth_year", "gender")(longest)
+        id_len, name_len, kind_len, user_len = itemgetter(
+            "start_station_id", "start_station_name", "membership_type", "usertype")(MAX_LENGTH)
         # A column the file lacks reads an empty string appended to the fields.
         get = itemgetter(*[self.index.get(c, width) for c in COLUMNS])
         pad = any(c not in self.index for c in COLUMNS)
@@ -220,7 +271,12 @@ class Layout:
             try:
                 d, start, stop = int(dur), _HOURS[st[:13]] + _TAILS[st[13:]], \
                     _HOURS[sp[:13]] + _TAILS[sp[13:]]
-                if d < 0 or stop < start:
+                if (not 0 <= d <= duration_max or stop < start or len(bike) > bike_len
+                        or len(born) > born_len or len(sex) > sex_len or len(ssid) > id_len
+                        or len(esid) > id_len or len(ssn) > name_len or len(esn) > name_len
+                        or len(kind) > kind_len or len(user) > user_len
+                        or "\0" in ssid or "\0" in ssn or "\0" in esid or "\0" in esn
+                        or "\0" in kind or "\0" in user):
                     return careful(f)
                 return (d, start, stop, ssid, ssn, float(slat) if slat else None,
                         float(slon) if slon else None, esid, esn,
@@ -233,11 +289,19 @@ class Layout:
         return row
 
 
-def whole(text, what):
+def whole(text, what, column):
     try:
-        return int(text)
+        value = int(text)
     except (TypeError, ValueError):
         raise BadRow(f"{what} {text!r} is not a whole number") from None
+    return _in_range(value, text, what, column)
+
+
+def _in_range(value: int, text, what, column) -> int:
+    low, high = RANGES[NUMBERS[column]]
+    if not low <= value <= high:
+        raise BadRow(f"{what} {text!r} is out of range")
+    return value
 
 
 def number(text, what, read=float):
@@ -248,10 +312,13 @@ def number(text, what, read=float):
         return read(text)
     except ValueError:
         raise BadRow(f"{what} {text!r} is not a number") from None
+    except OverflowError:  # int(float("1e400")): no whole number
+        raise BadRow(f"{what} {text!r} is out of range") from None
 
 
-def whole_or_none(text, what):
-    return number(text, what, lambda t: int(float(t)) if "." in t else int(t))  # some files write 1985.0
+def whole_or_none(text, what, column):
+    value = number(text, what, lambda t: int(float(t)) if "." in t else int(t))  # some files write 1985.0
+    return value if value is None else _in_range(value, text, what, column)
 
 
 _MDY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d\d)(?::(\d\d)(\.\d{1,6})?)?")
@@ -277,22 +344,31 @@ LOCAL_HOUR = _LocalHours()
 
 
 def utc_text(text, what) -> str:
-    """New York local time as naive UTC text; BadRow when it is not a date and time."""
+    """New York local time (or a time with an offset) as naive UTC text; BadRow when it is not
+    a date and time. A time out of range gives a text refusal() refuses."""
     if text is None:
         raise BadRow(f"{what} is missing")
     if not _ISO.fullmatch(text):
-        text = _mdy_to_iso(text.strip(), what)
+        text, utc = _other_to_iso(text.strip(), what)
+        if utc:
+            return text
     hour = text[:13]
     prefix = _HOURS.get(hour) or _hour_to_utc(hour)
     rest = text[13:19]
     if not prefix or rest[1:3] > "59" or rest[4:6] > "59":
         raise BadRow(f"{what} {text!r} is not a date and time")
-    _HOURS[hour] = prefix
+    if FIRST_YEAR <= prefix < END_YEAR:  # the hot path reads only hours in range from the memo
+        _HOURS[hour] = prefix
     fraction = text[20:26]
     tail = f"{rest}.{fraction:0<6}" if fraction else rest
     if len(_TAILS) < 200_000:
         _TAILS[text[13:]] = tail
     return prefix + tail
+
+
+# A UTC text past datetime's range (the year 10000), or PostgreSQL's ±infinity or BC: refused
+# by refusal() as PostgreSQL's direct path refuses them, with the same reason.
+_BEYOND = "9999-12-31 23:59:59"
 
 
 def _hour_to_utc(hour: str) -> str:
@@ -304,19 +380,42 @@ def _hour_to_utc(hour: str) -> str:
     # A local time that occurs twice (November) or never (March) is read as standard time,
     # UTC-5 (the smaller of its two offsets), as utc_sql() and PostgreSQL's COPY read it.
     offset = min(local.replace(tzinfo=NEW_YORK, fold=fold).utcoffset() for fold in (0, 1))
-    return (local - offset).strftime("%Y-%m-%d %H")
+    try:
+        return (local - offset).isoformat(" ", "hours")
+    except OverflowError:
+        return _BEYOND[:13]
 
 
-def _mdy_to_iso(text, what):
+def _other_to_iso(text, what) -> tuple[str, bool]:
+    """(local ISO text, False), or (UTC text, True) for a time with an offset or out of range."""
     m = _MDY.fullmatch(text)
-    if not m:
-        try:  # ISO without seconds, one-digit hours and the like
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise BadRow(f"{what} {text!r} is not a date and time") from None
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(NEW_YORK).replace(tzinfo=None)
-        return moment.isoformat(" ")
-    month, day, year, hour, minute, second, fraction = m.groups()
-    iso = f"{year}-{int(month):02d}-{int(day):02d} {int(hour):02d}:{minute}:{second or '00'}"
-    return iso + (fraction or "")
+    if m:
+        month, day, year, hour, minute, second, fraction = m.groups()
+        iso = f"{year}-{int(month):02d}-{int(day):02d} {int(hour):02d}:{minute}:{second or '00'}"
+        return iso + (fraction or ""), False
+    try:  # ISO without seconds, one-digit hours, an offset and the like
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        if _beyond(text):
+            return _BEYOND, True
+        raise BadRow(f"{what} {text!r} is not a date and time") from None
+    if moment.tzinfo is None:
+        return moment.isoformat(" "), False
+    try:
+        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" "), True
+    except OverflowError:
+        return _BEYOND, True
+
+
+def _beyond(text: str) -> bool:
+    """Whether PostgreSQL reads `text` as a time before or after any Python can hold."""
+    lower = text.lower()
+    if lower in ("infinity", "+infinity", "-infinity"):
+        return True
+    if not lower.endswith(" bc"):
+        return False
+    try:
+        utc_text(text[:-3].rstrip(), "")
+    except BadRow:
+        return False
+    return True
