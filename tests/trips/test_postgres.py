@@ -270,6 +270,18 @@ def test_every_path_stores_texts_and_empty_memberships_alike(tmp_path, monkeypat
         (name, kind, membership or None) for name, kind, membership in untidy]
 
 
+def test_a_nan_coordinate_is_missing_on_every_path(tmp_path):
+    lines = [classic_line(600 + i) for i in range(9)]
+    lines[4] = lines[4].replace("40.71958611", "NaN").replace("-74.0334588", "nan")
+    path = write(tmp_path / "nan.csv", CLASSIC_HEADER, lines)
+
+    load(path)  # COPY reads NaN as a number: the file is read through Python instead
+
+    trips = loaded_here()
+    assert trips[0][4][5] is None and trips[0][4][10] is None and len(trips[0]) == 9
+    assert loaded_on_sqlite(path, tmp_path) == trips
+
+
 # --- a real manage.py load_trips process, signalled or cut off at each step ----------------
 # It loads a real Citi Bike month (3.7 MB), cut into three chunks (tests/support/load_trips_at.py).
 

@@ -48,6 +48,9 @@ def test_the_fast_path_and_the_careful_path_agree_on_empty_markers():
 
     assert values[0] == 600
     assert values[5] is None and values[11] is None and values[14] is None and values[15] is None
+    nan = classic(slat="NaN", elon="nan")
+    assert LAYOUT.row(nan) == LAYOUT._careful_row(nan)
+    assert LAYOUT.row(nan)[5] is None and LAYOUT.row(nan)[10] is None
 
 
 def test_the_fast_path_and_the_careful_path_store_texts_as_the_file_writes_them():
@@ -87,6 +90,8 @@ def test_a_file_without_trip_columns_names_what_is_missing():
 
 TEXTS = ["  Grove St PATH ", "JC115", "", None, "\\N", "NULL", "Exchange Place\t"]
 NUMBERS = [("start_station_latitude", "40.71958611"), ("end_station_longitude", "-74.0334588"),
+           ("start_station_latitude", "NaN"), ("end_station_latitude", " nan "), ("bikeid", "\\N"),
+           ("gender", "NULL"), ("birth_year", "null"),
            ("start_station_latitude", ""), ("bikeid", "29000"), ("birth_year", " 1985 "), ("gender", "0"),
            ("tripduration", "600")]
 KINDS = ["member", " Casual ", "MEMBER", "Subscriber", "", None, "casual "]

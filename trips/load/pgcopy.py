@@ -5,7 +5,15 @@ counts. All SQL here is built from our own column and chunk table names, never f
 from collections import Counter
 
 from trips.load import interrupts
-from trips.load.rules import COLUMNS, NULLABLE, WIDTH, refusal_sql, sql_values, station_hours_sql
+from trips.load.rules import (
+    COLUMNS,
+    NULLABLE,
+    WIDTH,
+    copied_nan_sql,
+    refusal_sql,
+    sql_values,
+    station_hours_sql,
+)
 
 READ_BYTES = 1 << 20
 
@@ -84,11 +92,14 @@ def _copy_direct(cursor, chunk, stream):
     force_null = ", ".join(c for c in columns if c in NULLABLE)
     _copy(cursor, chunk, stream, f"{chunk.table} ({', '.join(columns)})",
           f"FORMAT csv, FORCE_NULL ({force_null})" if force_null else "FORMAT csv")
-    reason = refusal_sql("tripduration", "starttime", "stoptime", modern=False)
-    cursor.execute(f"DELETE FROM {chunk.table} WHERE {reason} IS NOT NULL "  # noqa: S608
-                   f"RETURNING trip_id, {reason}")
+    reason, nan = refusal_sql("tripduration", "starttime", "stoptime", modern=False), copied_nan_sql(columns)
+    cursor.execute(f"DELETE FROM {chunk.table} WHERE {reason} IS NOT NULL OR {nan} "  # noqa: S608
+                   f"RETURNING trip_id, {reason}, {nan}")
     # The chunk's sequence gave record n of the chunk the id base + n.
     refused = sorted(cursor.fetchall())
+    if any(is_nan for _, _, is_nan in refused):
+        raise FastPathFailed("a coordinate of NaN, which Python reads as missing")
+    refused = [(trip_id, why) for trip_id, why, _ in refused]
     chunk.bad = list(zip(_lines_of(chunk, [trip_id - chunk.base + 1 for trip_id, _ in refused]),
                          [why for _, why in refused], strict=True))
     chunk.loaded = chunk.end - chunk.base - len(chunk.bad)

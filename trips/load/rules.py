@@ -91,9 +91,18 @@ def text_or_none_sql(cell: str) -> str:
 
 
 def number_sql(cell: str, column: str) -> str:
-    """The twin of whole(), whole_or_none() and number() below: a value the SQL cannot read
-    (or its type cannot hold) fails the COPY, and the file is read through Python instead."""
-    return f"CAST({text_or_none_sql(cell)} AS {NUMBERS[column]})"
+    """The twin of whole(), whole_or_none() and number() below: an empty marker is NULL; a
+    value the SQL cannot read (or its type cannot hold) fails the COPY, and the file is read
+    through Python instead."""
+    markers = ", ".join(f"'{m}'" for m in sorted(EMPTY))
+    return f"CAST(CASE WHEN trim({cell}) IN ({markers}) THEN NULL ELSE {cell} END AS {NUMBERS[column]})"
+
+
+def copied_nan_sql(columns) -> str:
+    """Rows where COPY, reading a file straight into trip, stored a NaN that number() reads as
+    missing (None): the direct path then loads the file through Python. FALSE when no float."""
+    floats = [c for c in columns if NUMBERS.get(c) == "double precision"]
+    return " OR ".join(f"{c} = 'NaN'" for c in floats) or "FALSE"
 
 
 # 2021+ files say member/casual; the classic files (and the quickstart's pages) say
@@ -278,9 +287,11 @@ class Layout:
                         or "\0" in ssid or "\0" in ssn or "\0" in esid or "\0" in esn
                         or "\0" in kind or "\0" in user):
                     return careful(f)
-                return (d, start, stop, ssid, ssn, float(slat) if slat else None,
-                        float(slon) if slon else None, esid, esn,
-                        float(elat) if elat else None, float(elon) if elon else None,
+                coordinates = (float(slat) if slat else None, float(slon) if slon else None,
+                               float(elat) if elat else None, float(elon) if elon else None)
+                if any(x != x for x in coordinates):  # NaN, which the careful row reads as missing
+                    return careful(f)
+                return (d, start, stop, ssid, ssn, *coordinates[:2], esid, esn, *coordinates[2:],
                         int(bike) if bike else None, kind or None, user,
                         int(born) if born else None, int(sex) if sex else None)
             except (KeyError, ValueError):
