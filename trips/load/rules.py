@@ -287,11 +287,11 @@ class Layout:
                         or "\0" in ssid or "\0" in ssn or "\0" in esid or "\0" in esn
                         or "\0" in kind or "\0" in user):
                     return careful(f)
-                coordinates = (float(slat) if slat else None, float(slon) if slon else None,
-                               float(elat) if elat else None, float(elon) if elon else None)
-                if any(x != x for x in coordinates):  # NaN, which the careful row reads as missing
+                a, b = float(slat) if slat else None, float(slon) if slon else None
+                c, e = float(elat) if elat else None, float(elon) if elon else None
+                if a != a or b != b or c != c or e != e:  # NaN, which the careful row reads as missing
                     return careful(f)
-                return (d, start, stop, ssid, ssn, *coordinates[:2], esid, esn, *coordinates[2:],
+                return (d, start, stop, ssid, ssn, a, b, esid, esn, c, e,
                         int(bike) if bike else None, kind or None, user,
                         int(born) if born else None, int(sex) if sex else None)
             except (KeyError, ValueError):
