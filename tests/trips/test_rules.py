@@ -148,10 +148,10 @@ def test_the_sql_twins_of_texts_numbers_rider_kinds_and_refusals_agree_with_pyth
             assert run(rules.text_or_none_sql("c0"), value) == rules.text_or_none(value), value
         for column, value in NUMBERS:
             if column == "tripduration":
-                python = rules.whole(value, column, column)
+                python = rules.whole(value, column)
             else:
                 python = rules.number(value, column) if "itude" in column else rules.whole_or_none(
-                    value, column, column)
+                    value, column)
             assert run(rules.number_sql("c0", column), value) == python, value
         for value in KINDS:
             for modern in (True, False):

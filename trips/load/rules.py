@@ -125,9 +125,9 @@ def usertype_sql(cell: str, modern: bool) -> str:
 def fitting(value: str, column: str) -> str:
     """A text its column can hold (Python's rows); PostgreSQL's COPY refuses the others itself."""
     if len(value) > MAX_LENGTH[column]:
-        raise BadRow(f"{column.replace('_', ' ')} is longer than {MAX_LENGTH[column]} characters")
+        raise BadRow(f"{_named(column)} is longer than {MAX_LENGTH[column]} characters")
     if "\0" in value:
-        raise BadRow(f"{column.replace('_', ' ')} contains a NUL character")
+        raise BadRow(f"{_named(column)} contains a NUL character")
     return value
 
 
@@ -233,7 +233,7 @@ class Layout:
         f, get, modern = fields, self._get, self.modern
         names = TIMES[modern]
         start, stop = utc_text(get(f, "starttime"), names[0]), utc_text(get(f, "stoptime"), names[1])
-        seconds = 0 if modern else whole(get(f, "tripduration"), "tripduration", "tripduration")
+        seconds = 0 if modern else whole(get(f, "tripduration"), "tripduration")
         if reason := refusal(seconds, start, stop, modern):
             raise BadRow(reason)
         # Ids and names are texts, the rest numbers, named "start latitude" and so on in reasons.
@@ -242,14 +242,13 @@ class Layout:
         kind = fitting(usertype(get(f, "usertype"), modern), "usertype")
         if modern:  # no bikeid, membership_type, birth_year, gender
             seconds = duration(start, stop)
-            if seconds > RANGES["int"][1]:
-                raise BadRow(f"tripduration {seconds} is out of range")
+            _in_range(seconds, seconds, "tripduration")
             return (seconds, start, stop, *stations, None, None, kind, None, None)
         membership = text_or_none(get(f, "membership_type"))
-        return (seconds, start, stop, *stations, whole_or_none(get(f, "bikeid"), "bikeid", "bikeid"),
+        return (seconds, start, stop, *stations, whole_or_none(get(f, "bikeid"), "bikeid"),
                 membership and fitting(membership, "membership_type"), kind,
-                whole_or_none(get(f, "birth_year"), "birth year", "birth_year"),
-                whole_or_none(get(f, "gender"), "gender", "gender"))
+                whole_or_none(get(f, "birth_year"), "birth_year"),
+                whole_or_none(get(f, "gender"), "gender"))
 
     def _get(self, fields, column):
         i = self.index.get(column)
@@ -300,19 +299,24 @@ class Layout:
         return row
 
 
-def whole(text, what, column):
+def whole(text, column):
+    """A whole number its column can hold; reasons name the column ("birth year")."""
     try:
         value = int(text)
     except (TypeError, ValueError):
-        raise BadRow(f"{what} {text!r} is not a whole number") from None
-    return _in_range(value, text, what, column)
+        raise BadRow(f"{_named(column)} {text!r} is not a whole number") from None
+    return _in_range(value, text, column)
 
 
-def _in_range(value: int, text, what, column) -> int:
+def _in_range(value: int, text, column) -> int:
     low, high = RANGES[NUMBERS[column]]
     if not low <= value <= high:
-        raise BadRow(f"{what} {text!r} is out of range")
+        raise BadRow(f"{_named(column)} {text!r} is out of range")
     return value
+
+
+def _named(column: str) -> str:
+    return column.replace("_", " ")
 
 
 def number(text, what, read=float):
@@ -327,9 +331,9 @@ def number(text, what, read=float):
         raise BadRow(f"{what} {text!r} is out of range") from None
 
 
-def whole_or_none(text, what, column):
-    value = number(text, what, lambda t: int(float(t)) if "." in t else int(t))  # some files write 1985.0
-    return value if value is None else _in_range(value, text, what, column)
+def whole_or_none(text, column):
+    value = number(text, _named(column), lambda t: int(float(t)) if "." in t else int(t))  # some write 1985.0
+    return value if value is None else _in_range(value, text, column)
 
 
 _MDY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d\d)(?::(\d\d)(\.\d{1,6})?)?")
