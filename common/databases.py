@@ -4,7 +4,7 @@ A URL becomes one alias' settings here (`parse_url`; dj-database-url, with the s
 lacks registered here): `config.databases` builds DATABASES from the environment with it,
 and `manage.py move_app` (moving/) accepts a target URL exactly as `<APP>_DATABASE_URL`
 would be. Also here: which alias serves an app, which engine an alias runs, and every
-password taken out of URLs and error messages.
+password taken out of error messages (out of URLs: common.masking).
 """
 
 import re
@@ -14,6 +14,8 @@ from urllib.parse import quote
 import dj_database_url
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from common.masking import mask_url
 
 APPS = ("trips", "bank", "parties", "catalog", "counter")
 CASSANDRA_APPS = frozenset({"parties"})
@@ -38,33 +40,6 @@ SQLITE_ENGINE = "config.backends.sqlite3"
 
 def variable_for(alias: str) -> str:
     return "DATABASE_URL" if alias == "default" else f"{alias.upper()}_DATABASE_URL"
-
-
-SCHEME_PREFIX = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)(.*)$", re.DOTALL)
-SECRET_PARAMS = re.compile(
-    r"([?&;](?:password|passwd|pwd|sslpassword|token|secret|client_secret|private_key_passphrase)=)[^&;#]*",
-    re.IGNORECASE,
-)
-
-
-def mask_url(url: str) -> str:
-    """The URL with its password (or token) and secret query parameters replaced.
-
-    Not urlsplit: an unquoted `/`, `#` or `?` in a password would end the host part there
-    and leave the rest of the password in the "path". Everything between the first `:` and
-    the last `@` after the scheme is taken as the password instead, which may hide more
-    than needed but never less.
-    """
-    match = SCHEME_PREFIX.match(url)
-    if not match:
-        return SECRET_PARAMS.sub(r"\1***", url)
-    scheme, rest = match.groups()
-    user_end = rest.rfind("@")
-    if user_end != -1:
-        user, colon, _ = rest[:user_end].partition(":")
-        if colon and "/" not in user:
-            rest = f"{user}:***{rest[user_end:]}"
-    return scheme + SECRET_PARAMS.sub(r"\1***", rest)
 
 
 # --- schemes dj-database-url does not know ------------------------------------------

@@ -10,7 +10,7 @@ import re
 
 from django.views.debug import SafeExceptionReporterFilter
 
-from common.databases import mask_url
+from common.masking import mask_url
 
 # A libpq-style connection string: password=secret or password='sec ret'.
 DSN_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)

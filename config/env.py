@@ -11,6 +11,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from common.masking import mask_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 load_dotenv(BASE_DIR / ".env", override=False)
@@ -126,8 +128,6 @@ def get_redis_url(name: str) -> str | None:
     if value is None:
         return None
     from redis.connection import parse_url
-
-    from common.databases import mask_url
 
     def fail(problem):
         return ImproperlyConfigured(f"{name}={mask_url(value)!r}: {problem}.")

@@ -21,10 +21,10 @@ from common.databases import (
     alias_for,
     describe,
     error_summary,
-    mask_url,
     parse_url,
     variable_for,
 )
+from common.masking import mask_url
 
 # Where a URL ends up when no configured alias serves it; removed again after the move.
 TEMPORARY = {"source": "move_app_source", "target": "move_app_target"}

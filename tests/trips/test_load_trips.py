@@ -435,6 +435,13 @@ def test_a_url_s_password_and_query_values_never_appear_in_messages(tmp_path, mo
     assert started or vendor() == "postgresql"  # the parser process's arguments hold none either
 
 
+def test_a_url_s_password_is_masked_however_it_is_spelt():
+    from trips.load.sources import shown
+
+    assert shown("http://bob:pa/ss@127.0.0.1/x.csv") == "http://bob:***@127.0.0.1/x.csv"
+    assert shown("https://h/x.csv?X-Amz-Signature=abc&flag") == "https://h/x.csv?X-Amz-Signature=***&***"
+
+
 def test_a_directory_is_said_to_be_one(tmp_path):
     with pytest.raises(CommandError, match=f"^{tmp_path}: is a directory, not a file$"):
         load(tmp_path)

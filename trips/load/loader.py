@@ -115,7 +115,7 @@ class Loader:
             try:
                 self._transaction(source, report, olds, careful=True)
             except postgres.FastPathFailed as exc:  # a rule of rules.py misses what the server refuses
-                raise LoadError(f"{source.location}: the database refused a row Python accepted "
+                raise LoadError(f"{source.shown}: the database refused a row Python accepted "
                                 f"({exc}); nothing of this file was kept") from None
 
     def _transaction(self, source, report, olds, careful):

@@ -18,6 +18,8 @@ from pathlib import Path
 from urllib.error import URLError
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from common.masking import mask_url
+
 READ_BYTES = 1 << 20
 USER_AGENT = "django-database-tutorials load_trips"
 ZIP_MAGIC, GZIP_MAGIC = b"PK\x03\x04", b"\x1f\x8b"
@@ -28,18 +30,15 @@ class SourceError(Exception):
 
 
 def shown(location: str) -> str:
-    """`location` as messages may show it: a URL's password and query values masked
-    (`http://bob:***@host/x.csv?token=***`); a local path as it is."""
+    """`location` as messages may show it: a URL's password (however unquoted) and every
+    query value masked (`http://bob:***@host/x.csv?token=***`: a signed download's query is
+    its key); a local path as it is."""
     if "://" not in location:
         return location
-    parts = urlsplit(location)
-    netloc = parts.netloc
-    if parts.password is not None:
-        netloc = f"{netloc.rpartition('@')[0].partition(':')[0]}:***@{netloc.rpartition('@')[2]}"
-    query = "&".join(
-        f"{pair.partition('=')[0]}=***" if "=" in pair else "***" for pair in parts.query.split("&") if pair
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    head, question, rest = mask_url(location).partition("?")
+    query, hash_, fragment = rest.partition("#")
+    values = "&".join(f"{p.partition('=')[0]}=***" if "=" in p else "***" for p in query.split("&") if p)
+    return f"{head}{question if values else ''}{values}{hash_}{fragment}"
 
 
 class HashingReader(io.RawIOBase):
@@ -141,7 +140,7 @@ class Source:
 
     def _scrubbed(self, exc) -> str:
         """An error's text without the URL's secrets (http.client quotes a bad URL whole)."""
-        parts, text = urlsplit(self.location), str(exc)
+        parts, text = urlsplit(self.location), str(exc).replace(self.location, self.shown)
         secrets = {parts.password, parts.query, *(p.partition("=")[2] for p in parts.query.split("&"))}
         for secret in sorted({x for s in secrets if s for x in (s, unquote(s))}, key=len, reverse=True):
             text = text.replace(secret, "***")
