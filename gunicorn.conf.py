@@ -61,8 +61,6 @@ def _check_port_free(address):
             probe.bind((host, port))
         except OSError as exc:
             sys.exit(f"Error: cannot listen on {address}: {exc.strerror} (is another server on it?)")
-        except (OverflowError, ValueError) as exc:  # config.serving refuses these first
-            sys.exit(f"Error: cannot listen on {address}: {exc}")
 
 
 def when_ready(server):
