@@ -34,19 +34,17 @@ class DatabaseUnavailableMiddleware:
             return None
         error = classify(exception)
         reason = error_summary(exception, settings.DATABASES)
-        staff = is_staff(request)
         migrate = behind_for(request, error)
         if migrate:
             logger.error("Database behind its migrations on %s: %s", request.path, migrate)
-            context = {"reason": reason, "migrate": migrate, "show_reason": staff}
-            response = render(request, "503.html", context, status=503)
+            response = render(request, "503.html", {"migrate": migrate}, status=503)
             response["Retry-After"] = str(MIGRATE_RETRY_AFTER)
             return response
         logger.log(logging.ERROR if error.status >= 500 else logging.WARNING,
                    "Database error on %s (%d): %s", request.path, error.status, reason,
                    exc_info=exception if error.status >= 500 else None)
         template = "503.html" if error.retry_after else "database_error.html"
-        context = {"reason": reason, "error": error, "show_reason": staff}
+        context = {"reason": reason if is_staff(request) else "", "error": error}
         response = render(request, template, context, status=error.status)
         if error.retry_after:
             response["Retry-After"] = str(error.retry_after)
