@@ -99,9 +99,8 @@ def _copy_direct(cursor, chunk, stream):
     refused = sorted(cursor.fetchall())
     if any(is_nan for _, _, is_nan in refused):
         raise FastPathFailed("a coordinate of NaN, which Python reads as missing")
-    refused = [(trip_id, why) for trip_id, why, _ in refused]
-    chunk.bad = list(zip(_lines_of(chunk, [trip_id - chunk.base + 1 for trip_id, _ in refused]),
-                         [why for _, why in refused], strict=True))
+    lines = _lines_of(chunk, [trip_id - chunk.base + 1 for trip_id, _, _ in refused])
+    chunk.bad = [(line, why) for line, (_, why, _) in zip(lines, refused, strict=True)]
     chunk.loaded = chunk.end - chunk.base - len(chunk.bad)
 
 
