@@ -28,7 +28,17 @@ class CityForm(forms.Form):
         return clean_city(self.cleaned_data["city"])
 
 
-class PartyForm(forms.Form):
+class PartyRules:
+    """The city and name rules of a party form, the pages' and the admin's alike."""
+
+    def clean_city(self):
+        return clean_city(self.cleaned_data["city"])
+
+    def clean_name(self):
+        return clean_name(self.cleaned_data["name"])
+
+
+class PartyForm(PartyRules, forms.Form):
     city = forms.CharField(max_length=CITY_MAX_LENGTH)
     name = forms.CharField(max_length=NAME_MAX_LENGTH)
     date = forms.DateField(
@@ -37,14 +47,8 @@ class PartyForm(forms.Form):
     )
     people = forms.IntegerField(min_value=0, max_value=MAX_PEOPLE, initial=0)
 
-    def clean_city(self):
-        return clean_city(self.cleaned_data["city"])
 
-    def clean_name(self):
-        return clean_name(self.cleaned_data["name"])
-
-
-class PartyAdminForm(forms.ModelForm):
+class PartyAdminForm(PartyRules, forms.ModelForm):
     """The admin's party: the same city, name and count rules as the pages and the API (a
     city with a "/" would have no URL, and every page listing it would fail)."""
 
@@ -53,12 +57,6 @@ class PartyAdminForm(forms.ModelForm):
     class Meta:
         model = Party
         fields = ["city", "name", "date", "people"]
-
-    def clean_city(self):
-        return clean_city(self.cleaned_data["city"])
-
-    def clean_name(self):
-        return clean_name(self.cleaned_data["name"])
 
 
 class PeopleForm(forms.Form):
