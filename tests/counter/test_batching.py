@@ -11,24 +11,9 @@ WAITING = 7
 
 
 def test_clicks_arriving_while_a_statement_runs_share_the_next_one_with_consecutive_values():
-    batcher, total, sizes = ClickBatcher(), [0], []
-    first_running, release = threading.Event(), threading.Event()
+    batcher = ClickBatcher()
 
-    def send(clicks):
-        sizes.append(clicks)
-        if len(sizes) == 1:
-            first_running.set()
-            assert release.wait(10)
-        total[0] += clicks
-        return total[0]
-
-    first = threading.Thread(target=lambda: batcher.click("hot", send))
-    first.start()
-    assert first_running.wait(10)
-    releaser = threading.Timer(0.3, release.set)  # the others have joined by then
-    releaser.start()
-    values = run_in_threads(lambda _: batcher.click("hot", send), WAITING)
-    first.join(10)
+    sizes, values = _first_statement_held(batcher, lambda clicks: 1 + clicks, lambda click: click(), WAITING)
 
     assert sizes == [1, WAITING]
     assert sorted(values) == list(range(2, WAITING + 2))
@@ -36,27 +21,39 @@ def test_clicks_arriving_while_a_statement_runs_share_the_next_one_with_consecut
 
 
 def test_a_failed_statement_fails_every_click_of_its_batch_and_the_next_batch_counts_from_the_row():
-    batcher, sizes = ClickBatcher(), []
-    first_running, release = threading.Event(), threading.Event()
+    batcher = ClickBatcher()
 
     def failing(clicks):
-        sizes.append(clicks)
-        if len(sizes) == 1:
-            first_running.set()
-            assert release.wait(10)
-            return 1
         raise RuntimeError("database is locked")
 
-    first = threading.Thread(target=lambda: batcher.click("hot", failing))
-    first.start()
-    assert first_running.wait(10)
-    threading.Timer(0.3, release.set).start()
-    outcomes = run_in_threads(lambda _: _outcome(lambda: batcher.click("hot", failing)), 3)
-    first.join(10)
+    sizes, outcomes = _first_statement_held(batcher, failing, _outcome, 3)
 
     assert sizes == [1, 3]
     assert outcomes == ["RuntimeError"] * 3
     assert batcher.click("hot", lambda clicks: 1 + clicks) == 2
+
+
+def _first_statement_held(batcher, later, meanwhile, threads):
+    """One click on "hot" whose statement (it returns 1) is held open while `threads` others
+    click through `meanwhile(click)`; the statements after it are `later(clicks)`. (each
+    statement's size, what each `meanwhile` returned)."""
+    sizes, first_running, release = [], threading.Event(), threading.Event()
+
+    def send(clicks):
+        sizes.append(clicks)
+        if len(sizes) > 1:
+            return later(clicks)
+        first_running.set()
+        assert release.wait(10)
+        return 1
+
+    first = threading.Thread(target=lambda: batcher.click("hot", send))
+    first.start()
+    assert first_running.wait(10)
+    threading.Timer(0.3, release.set).start()  # the others have joined by then
+    results = run_in_threads(lambda _: meanwhile(lambda: batcher.click("hot", send)), threads)
+    first.join(10)
+    return sizes, results
 
 
 def test_clicks_on_other_names_do_not_wait_for_each_other():
