@@ -80,14 +80,16 @@ def remove_sql(app_label: str, rows: list[DemoRow]) -> tuple[list[DemoRow], list
 
 
 def remove(app_label: str, module, seed: DemoSeed) -> tuple[int, int]:
-    """Remove `app_label`'s demo rows; the ledger forgets the removed ones but keeps the
-    seed, so `populate` never adds them again. Returns (removed, kept)."""
+    """Remove `app_label`'s demo rows; the ledger forgets every one not kept (removed now, or
+    gone before, as load_trips' removal of the demo trips) but keeps the seed, so `populate`
+    never adds them again. Returns (removed now, kept)."""
     rows = list(seed.rows.order_by("id"))
     remover: Callable = getattr(module, "remove", None) or (lambda rows: remove_sql(app_label, rows))
     alias = alias_for(app_label, settings.DATABASES)
     relational = not is_cassandra(connections[alias].settings_dict)
     with transaction.atomic(using=alias) if relational else nullcontext():
         removed, kept = remover(rows)
-    DemoRow.objects.filter(pk__in=[r.pk for r in removed if r.pk]).delete()
+    kept_keys = {r.pk for r in kept}
+    DemoRow.objects.filter(pk__in=[r.pk for r in rows if r.pk not in kept_keys]).delete()
     return len(removed), len(kept)
 

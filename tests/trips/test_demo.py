@@ -125,11 +125,13 @@ def test_a_first_load_interrupted_keeps_the_demo_trips(tmp_path, monkeypatch):
 
 
 @pytest.mark.django_db(databases="__all__", transaction=True)
-def test_populate_remove_after_a_real_load_says_it_removed_nothing(tmp_path):
+def test_populate_remove_after_a_real_load_says_it_removed_nothing_and_forgets_the_demo_week(tmp_path):
     populate()
     load(write(tmp_path / "real.csv", CLASSIC_HEADER, [classic_line()]))
 
     out = populate(remove=True)
+    again = populate(remove=True, dry_run=True)
 
     assert "trips: removed 0 demo rows." in out
+    assert "trips: no demo data to remove." in again
     assert Trip.objects.count() == 1
