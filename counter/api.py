@@ -5,6 +5,7 @@ from ninja import Path, Router, Schema
 from pydantic import Field
 
 from common.errors import NotFound
+from common.schemas import Detail
 from counter.models import Counter
 
 router = Router(tags=["counter"])
@@ -25,7 +26,8 @@ def get_counter(request, name: str = CounterName):
     return counter
 
 
-@router.post("/{name}/click/", response=CounterOut, summary="Click once; the value after this click")
+@router.post("/{name}/click/", response={200: CounterOut, 409: Detail},
+             summary="Click once; the value after this click (409 once it is at 2**63 - 1)")
 def click(request, name: str = CounterName):
     # The busiest write of the site: answered as documented, without ninja validating the two
     # values it was just given, nor a JSON encoder built per response (a third of the view's
