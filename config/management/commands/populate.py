@@ -36,14 +36,17 @@ class Command(BaseCommand):
             choices = ", ".join(ORDER)
             raise CommandError(f"Unknown app {', '.join(unknown)} for --only; choose from: {choices}.")
         self.verbosity, self.dry_run = verbosity, dry_run
-        total, behind_apps = 0, []
+        total, behind_apps, done = 0, [], 0
         for label in (app for app in ORDER if not only or app in only):
             problem = behind("default", "config") or behind(alias_for(label, settings.DATABASES), label)
             if problem:
                 behind_apps.append(f"{label}: {problem}")
                 continue
             total += self._remove(label) if remove else self._seed(label)
-        self._summary(total, remove)
+            done += 1
+        if done:
+            # With no app done, "Nothing to add: each app has its demo data" would be untrue.
+            self._summary(total, remove)
         if behind_apps:
             raise CommandError("Nothing done for " + " ".join(behind_apps))
 
