@@ -64,16 +64,33 @@ class Command(BaseCommand):
         if not self._database(label, empty):
             self.say(f"{label}: has data of its own; demo data not added.")
             return 0
-        tracker = demo.Tracker()
-        results = self._database(label, lambda: module.seed(dry_run=self.dry_run, track=tracker), atomic=True)
-        if not self.dry_run:
-            demo.record(label, tracker.rows)
+        results = self._add(label, module)
+        if results is None:
+            self.say(f"{label}: another populate is adding its demo data here; not adding it too.")
+            return 0
         created = 0
         for what, (added, existing) in results.items():
             created += added
             verb = "would add" if self.dry_run else "added"
             self.say(f"{label}: {what}: {verb} {added}, already there {existing}")
         return created
+
+    def _add(self, label, module):
+        """The seed's counts, the ledger's entry claimed first (None: another run has it)."""
+        seed = None if self.dry_run else demo.claim(label)
+        if seed is None and not self.dry_run:
+            return None
+        tracker = demo.Tracker()
+        try:
+            results = self._database(label, lambda: module.seed(dry_run=self.dry_run, track=tracker),
+                                     atomic=True)
+        except BaseException:
+            if seed is not None:
+                seed.delete()  # nothing was added: a later run may try again
+            raise
+        if seed is not None:
+            demo.record(seed, tracker.rows)
+        return results
 
     def _remove(self, label):
         seed = demo.seeded(label)
