@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from config.demo import Tracker, record
+from config.demo import Tracker, claim, record
 from parties.demo import DEMO, parties, seed
 
 pytestmark = [pytest.mark.django_db(databases="__all__"), pytest.mark.cassandra]
@@ -69,7 +69,7 @@ def test_populate_remove_deletes_the_demo_parties_on_either_store_and_keeps_the_
     mine = make_party(name="Mine")
     tracker = Tracker()
     seed(dry_run=False, track=tracker)
-    record("parties", tracker.rows)
+    record(claim("parties"), tracker.rows)
     demo_ids = {json.loads(key)[1] for _, key in tracker.rows}
 
     call_command("populate", "--remove", only=["parties"], verbosity=0)
