@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from bank.models import Account, Customer, Order, OrderItem, Product, Transfer
-from common.admin import ReadOnlyAdmin
+from common.admin import DateHierarchyAdmin, ReadOnlyAdmin
 
 
 @admin.register(Customer)
@@ -32,7 +32,7 @@ class OrderItemInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(DateHierarchyAdmin):
     """Orders are placed through the API, which computes the subtotal from the prices of the
     day: a hand edit of its products or subtotal would make them disagree. Staff may still
     delete one."""

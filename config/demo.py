@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.utils import NestedObjects
-from django.db import connections, transaction
+from django.db import IntegrityError, connections, transaction
 
 from common.databases import alias_for, is_cassandra
 from config.models import DemoRow, DemoSeed
@@ -50,10 +50,18 @@ class Tracker:
         self.rows.append((label, key if key is not None else str(obj.pk)))
 
 
-def record(app_label: str, rows: list[tuple[str, str]]) -> None:
-    with transaction.atomic(using="default"):
-        seed = DemoSeed.objects.create(app=app_label, database=database_of(app_label))
-        DemoRow.objects.bulk_create([DemoRow(seed=seed, model=m, key=k) for m, k in rows])
+def claim(app_label: str) -> DemoSeed | None:
+    """The ledger's entry for seeding `app_label` now, or None when another `populate` has
+    taken it: made before the rows, so of two runs at once only one adds them."""
+    try:
+        with transaction.atomic(using="default"):
+            return DemoSeed.objects.create(app=app_label, database=database_of(app_label))
+    except IntegrityError:
+        return None
+
+
+def record(seed: DemoSeed, rows: list[tuple[str, str]]) -> None:
+    DemoRow.objects.bulk_create([DemoRow(seed=seed, model=m, key=k) for m, k in rows])
 
 
 def remove_sql(app_label: str, rows: list[DemoRow]) -> tuple[list[DemoRow], list[DemoRow]]:

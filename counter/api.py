@@ -25,7 +25,8 @@ def get_counter(request, name: str = CounterName):
     return counter
 
 
-@router.post("/{name}/click/", response=CounterOut, summary="Click once; the value after this click")
+@router.post("/{name}/click/", response=CounterOut,
+             summary="Click once; the value after this click (409 once it is at 2**63 - 1)")
 def click(request, name: str = CounterName):
     # The busiest write of the site: answered as documented, without ninja validating the two
     # values it was just given, nor a JSON encoder built per response (a third of the view's

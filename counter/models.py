@@ -1,10 +1,15 @@
 from django.db import connections, models, router, transaction
 from django.db.models import F
 
+from common.errors import Conflict
 from counter.batching import ClickBatcher
 
 DEFAULT_NAME = "hello-world-button"
 NAME_MAX_LENGTH = 100
+# The column is a signed 64-bit integer. SQLite turns `value + n` past it into a REAL, so a
+# click there would store a float (and every later click would add nothing): the UPDATE
+# itself refuses to pass this maximum, on every engine.
+MAX_VALUE = 2**63 - 1
 # Engines whose UPDATE can return the new value (SQLite since 3.35).
 RETURNING_VENDORS = frozenset({"postgresql", "cockroachdb", "sqlite"})
 # Concurrent clicks on one name in this process share one statement (counter/batching.py).
@@ -39,6 +44,8 @@ class CounterManager(models.Manager):
             # First click: the unique name settles a race between two creators.
             self.using(db).get_or_create(name=name)
             value = self._increment_returning(db, name, clicks)
+        if value is None:
+            raise _full(name)
         return value
 
     def _increment_returning(self, db: str, name: str, clicks: int) -> int | None:
@@ -49,7 +56,7 @@ class CounterManager(models.Manager):
         if sql is None:
             sql = self._statements[connection.vendor] = self._increment_sql(connection.ops)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [clicks, name])
+            cursor.execute(sql, [clicks, name, MAX_VALUE - clicks])
             row = cursor.fetchone()
         return None if row is None else row[0]
 
@@ -57,17 +64,29 @@ class CounterManager(models.Manager):
         quote = ops.quote_name
         table = quote(self.model._meta.db_table)
         value, key = (quote(self.model._meta.get_field(f).column) for f in ("value", "name"))
-        return f"UPDATE {table} SET {value} = {value} + %s WHERE {key} = %s RETURNING {value}"  # noqa: S608 - names from the model
+        return (f"UPDATE {table} SET {value} = {value} + %s "  # noqa: S608 - names from the model
+                f"WHERE {key} = %s AND {value} <= %s RETURNING {value}")
 
     def _click_then_read(self, db: str, name: str) -> int:
         counters = self.using(db).filter(name=name)
+        below_max = counters.filter(value__lt=MAX_VALUE)
         with transaction.atomic(using=db):
-            if not counters.update(value=F("value") + 1):
+            clicked = below_max.update(value=F("value") + 1)
+            if not clicked:
                 self.using(db).get_or_create(name=name)
-                counters.update(value=F("value") + 1)
+                clicked = below_max.update(value=F("value") + 1)
             # Our UPDATE holds the row (or, on SQLite, the database) until commit, so
             # this reads exactly the value this click produced.
-            return counters.values_list("value", flat=True).get()
+            value = counters.values_list("value", flat=True).get()
+        if not clicked:
+            # Raised after the block, which changed nothing: without savepoints (Snowflake)
+            # an error inside it would spoil a caller's transaction.
+            raise _full(name)
+        return value
+
+
+def _full(name: str) -> Conflict:
+    return Conflict(f"The counter {name!r} is at its maximum, {MAX_VALUE}; this click was not counted.")
 
 
 class Counter(models.Model):

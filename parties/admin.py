@@ -2,12 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.db import router
 
+from common.admin import DateHierarchyAdmin
 from common.databases import is_cassandra
 from parties.forms import PartyAdminForm
 from parties.models import Party
 
 
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(DateHierarchyAdmin):
     form = PartyAdminForm
     list_display = ["name", "city", "date", "people"]
     list_filter = ["city"]

@@ -9,6 +9,7 @@ from contextlib import suppress
 
 from django.utils import timezone
 
+from parties.models import Party
 from parties.store import PartyNotFound, get_store
 
 # (city, name, days from today, people); one party of 3 people for the README's +1 example.
@@ -56,5 +57,14 @@ def remove(rows) -> tuple[list, list]:
     for row in rows:
         city, party_id = json.loads(row.key)
         with suppress(PartyNotFound):  # the user deleted it already
-            store.delete(city, party_id)
+            store.delete(_city_now(store, city, party_id), party_id)
     return list(rows), []
+
+
+def _city_now(store, city: str, party_id: str) -> str:
+    """Where the party is now: on SQL the admin may have moved it to another city (its key
+    is the id alone); on Cassandra the city is the partition key and never changes."""
+    if store.vendor == "cassandra":
+        return city
+    moved = Party.objects.using(store.alias).filter(id=party_id).values_list("city", flat=True).first()
+    return moved or city

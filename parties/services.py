@@ -10,6 +10,8 @@ from parties.store import Change, InvalidChange, get_store, parse_id
 
 # /parties/new/ is the form, so a city called "new" could never be browsed.
 RESERVED_CITIES = {"new"}
+# URL dot segments: browsers and clients remove them from a path (RFC 3986, 5.2.4).
+DOT_SEGMENTS = {".", ".."}
 
 
 def city_name(*, raw: str) -> str:
@@ -26,6 +28,10 @@ def city_name(*, raw: str) -> str:
     if "%" in city or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in city):
         # Django keeps undecodable bytes of a path percent-encoded (%FF%FE); a city is a name.
         raise Invalid("A city name is words, not control characters or percent-escapes.", field="city")
+    if city in DOT_SEGMENTS:
+        # A browser resolves /parties/../ to / before asking: the party could never be seen.
+        raise Invalid(f"“{city}” cannot be a city: in an address it means “this” or “up” folder.",
+                      field="city")
     if city in RESERVED_CITIES:
         raise Invalid(f"“{city}” is reserved for the new-party form; name another city.", field="city")
     return city

@@ -32,3 +32,11 @@ def test_staff_can_still_delete_an_order(admin_client, order):
 
     assert response.status_code == 302
     assert not Order.objects.filter(pk=order.pk).exists()
+
+
+@pytest.mark.parametrize("model", ["order", "transfer"])
+def test_a_year_too_big_for_a_date_in_the_drill_down_is_the_admins_bad_filter_answer(admin_client, model):
+    response = admin_client.get(f"/admin/bank/{model}/", {"created_at__year": "9" * 20})
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")

@@ -1,6 +1,8 @@
 """The guide's own step, `migrate catalog 0001`, leaves the code ahead of the schema: every
 page, endpoint, /healthz and populate say which `migrate` to run (on any engine)."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections, router
@@ -67,3 +69,14 @@ def test_after_migrating_forward_everything_answers_again(client, admin_client, 
     assert [a["country"] for a in client.get("/api/catalog/authors/").json()] == [""]
     report = admin_client.get("/healthz").json()
     assert report["databases"][catalog_at_0001]["unapplied_migrations"] == []
+
+
+@pytest.mark.parametrize("args", [(), ("--remove",)])
+def test_populate_of_an_app_behind_its_migrations_prints_no_summary_claiming_it_was_looked_at(
+        catalog_at_0001, args):
+    out = StringIO()
+
+    with pytest.raises(CommandError, match="behind its migrations"):
+        call_command("populate", *args, only=["catalog"], stdout=out)
+
+    assert out.getvalue() == ""

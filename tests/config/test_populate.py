@@ -1,7 +1,12 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connections, router
 
+from catalog.demo import AUTHORS
+from catalog.models import Author
+from config.models import DemoRow
 from counter.models import Counter
+from tests.support.threads import run_in_threads
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -53,3 +58,17 @@ def test_migrate_all_dry_run_lists_each_alias():
     call_command("migrate_all", "--dry-run", stdout=out)
 
     assert "default: migrate --database default" in out.getvalue()
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_populate_runs_at_once_add_the_demo_once_and_each_ends_with_a_sentence():
+    if connections[router.db_for_write(Author)].vendor == "snowflake":
+        pytest.skip("fakesnow serves one in-process DuckDB, not a concurrent warehouse")
+
+    outputs = run_in_threads(lambda _: run("--only", "catalog"), 4)
+
+    assert Author.objects.count() == len(AUTHORS)
+    assert sum("catalog: authors: added 3" in out for out in outputs) == 1
+    assert DemoRow.objects.filter(model="catalog.author").count() == len(AUTHORS)
+

@@ -54,3 +54,13 @@ def test_the_openapi_schema_lists_the_counter_endpoints(client):
 
     assert "/api/counter/{name}/" in paths
     assert "/api/counter/{name}/click/" in paths
+
+
+def test_a_click_on_a_counter_at_its_maximum_is_a_409_and_the_value_stays_an_integer(client):
+    Counter.objects.create(name="full", value=2**63 - 1)
+
+    response = client.post("/api/counter/full/click/")
+
+    assert response.status_code == 409
+    assert "maximum" in response.json()["detail"]
+    assert client.get("/api/counter/full/").json() == {"name": "full", "value": 2**63 - 1}

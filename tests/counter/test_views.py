@@ -60,3 +60,12 @@ def test_a_counter_name_longer_than_the_column_is_a_404_and_stores_nothing(clien
     assert client.post(url).status_code == 404
     assert client.get(url).status_code == 404
     assert not Counter.objects.exists()
+
+
+def test_clicking_a_counter_at_its_maximum_is_refused_with_a_page_and_counts_nothing(client):
+    Counter.objects.create(name="full", value=2**63 - 1)
+
+    response = client.post(reverse("counter:detail", args=["full"]))
+
+    assert response.status_code == 409
+    assert Counter.objects.get(name="full").value == 2**63 - 1

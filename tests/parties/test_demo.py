@@ -6,8 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from config.demo import Tracker, record
+from config.demo import Tracker, claim, record
 from parties.demo import DEMO, parties, seed
+from tests.support.parties import needs_sql
 
 pytestmark = [pytest.mark.django_db(databases="__all__"), pytest.mark.cassandra]
 
@@ -69,7 +70,7 @@ def test_populate_remove_deletes_the_demo_parties_on_either_store_and_keeps_the_
     mine = make_party(name="Mine")
     tracker = Tracker()
     seed(dry_run=False, track=tracker)
-    record("parties", tracker.rows)
+    record(claim("parties"), tracker.rows)
     demo_ids = {json.loads(key)[1] for _, key in tracker.rows}
 
     call_command("populate", "--remove", only=["parties"], verbosity=0)
@@ -77,3 +78,17 @@ def test_populate_remove_deletes_the_demo_parties_on_either_store_and_keeps_the_
     left = {str(p.id) for city in ("Berlin", "Lisbon") for p in store.in_city(city)}
     assert not demo_ids & left
     assert store.get(mine.city, mine.id).name == "Mine"
+
+
+@needs_sql
+def test_populate_remove_deletes_a_demo_party_the_admin_moved_to_another_city(admin_client, store):
+    call_command("populate", only=["parties"], verbosity=0)
+    rooftop = next(p for p in store.in_city("Berlin") if p.name == "Rooftop techno")
+    moved = admin_client.post(f"/admin/parties/party/{rooftop.id}/change/", {
+        "city": "Hamburg", "name": rooftop.name, "date": rooftop.date.isoformat(), "people": rooftop.people,
+    })
+    assert moved.status_code == 302 and store.get("Hamburg", rooftop.id)
+
+    call_command("populate", "--remove", only=["parties"], verbosity=0)
+
+    assert store.in_city("Hamburg") == []

@@ -57,3 +57,13 @@ def test_the_admin_saves_a_party_with_the_pages_spelling_of_its_city(client):
                 {"city": "  New   York ", "name": " Roof ", "date": "2027-01-01", "people": 3})
 
     assert list(Party.objects.values_list("city", "name", "people")) == [("New York", "Roof", 3)]
+
+
+def test_a_day_too_big_for_a_date_in_the_admin_drill_down_is_a_bad_filter_not_a_500(client):
+    client.force_login(User.objects.create_superuser("admin", "admin@example.com", "pw"))
+
+    drill_down = {"date__year": "2025", "date__month": "7", "date__day": "9" * 20}
+    response = client.get("/admin/parties/party/", drill_down)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")

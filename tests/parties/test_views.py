@@ -75,6 +75,8 @@ def test_creating_a_party_stores_it_and_redirects_to_its_city(client, store, cit
         ("name", "   ", "This field is required."),
         ("city", "a/b", "cannot contain"),
         ("city", "new", "reserved for the new-party form"),
+        ("city", "..", "cannot be a city"),
+        ("city", " . ", "cannot be a city"),
     ],
 )
 def test_a_bad_field_re_renders_the_form_with_the_error_and_stores_nothing(

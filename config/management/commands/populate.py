@@ -36,14 +36,17 @@ class Command(BaseCommand):
             choices = ", ".join(ORDER)
             raise CommandError(f"Unknown app {', '.join(unknown)} for --only; choose from: {choices}.")
         self.verbosity, self.dry_run = verbosity, dry_run
-        total, behind_apps = 0, []
+        total, behind_apps, done = 0, [], 0
         for label in (app for app in ORDER if not only or app in only):
             problem = behind("default", "config") or behind(alias_for(label, settings.DATABASES), label)
             if problem:
                 behind_apps.append(f"{label}: {problem}")
                 continue
             total += self._remove(label) if remove else self._seed(label)
-        self._summary(total, remove)
+            done += 1
+        if done:
+            # With no app done, "Nothing to add: each app has its demo data" would be untrue.
+            self._summary(total, remove)
         if behind_apps:
             raise CommandError("Nothing done for " + " ".join(behind_apps))
 
@@ -61,16 +64,33 @@ class Command(BaseCommand):
         if not self._database(label, empty):
             self.say(f"{label}: has data of its own; demo data not added.")
             return 0
-        tracker = demo.Tracker()
-        results = self._database(label, lambda: module.seed(dry_run=self.dry_run, track=tracker), atomic=True)
-        if not self.dry_run:
-            demo.record(label, tracker.rows)
+        results = self._add(label, module)
+        if results is None:
+            self.say(f"{label}: another populate is adding its demo data here; not adding it too.")
+            return 0
         created = 0
         for what, (added, existing) in results.items():
             created += added
             verb = "would add" if self.dry_run else "added"
             self.say(f"{label}: {what}: {verb} {added}, already there {existing}")
         return created
+
+    def _add(self, label, module):
+        """The seed's counts, the ledger's entry claimed first (None: another run has it)."""
+        seed = None if self.dry_run else demo.claim(label)
+        if seed is None and not self.dry_run:
+            return None
+        tracker = demo.Tracker()
+        try:
+            results = self._database(label, lambda: module.seed(dry_run=self.dry_run, track=tracker),
+                                     atomic=True)
+        except BaseException:
+            if seed is not None:
+                seed.delete()  # nothing was added: a later run may try again
+            raise
+        if seed is not None:
+            demo.record(seed, tracker.rows)
+        return results
 
     def _remove(self, label):
         seed = demo.seeded(label)
