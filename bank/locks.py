@@ -36,10 +36,12 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError
 
 from bank.models import Account
 from bank.money import from_cents
+from bank.retry import outcome_unknown
+from common import sqlstate
 
 
 def is_cockroachdb(connection) -> bool:
@@ -97,7 +99,7 @@ def _release(connection, held):
     try:
         with connection.cursor() as cursor:
             cursor.execute(held.unlock_sql, held.keys)
-    except DatabaseError:
+    except (DatabaseError, InterfaceError):  # InterfaceError: the connection is gone
         # A session lock must never outlive its transfer: the server drops a closed
         # connection's locks.
         connection.close()
@@ -107,13 +109,18 @@ def run_by_hand(connection, held: Held, read: tuple[str, list], decide):
     """One SERIALIZABLE transaction in two round trips, outside Django's atomic():
     BEGIN and `read`; then `decide(rows)` -> (sql, params, result), which may raise to
     refuse; then sql, COMMIT and the unlock of `held`. Returns result."""
+    committing = False
     with connection.cursor() as cursor:
         try:
             cursor.execute(f"BEGIN ISOLATION LEVEL SERIALIZABLE; {read[0]}", read[1])
             sql, params, result = decide(cursor.fetchall())
+            committing = True
             cursor.execute(f"{sql}; COMMIT; {held.unlock_sql}", [*params, *held.keys])
-        except BaseException:
+        except BaseException as exc:
             _roll_back(connection, cursor)
+            lost = isinstance(exc, DatabaseError | InterfaceError) and sqlstate.connection_lost(exc)
+            if committing and lost:
+                raise outcome_unknown() from exc
             raise
     held.released = True
     return result
@@ -126,7 +133,7 @@ def _roll_back(connection, cursor):
     try:
         if connection.connection.info.transaction_status != TRANSACTION_STATUS_IDLE:
             cursor.execute("ROLLBACK")
-    except (DatabaseError, psycopg2.Error, AttributeError):  # AttributeError: already closed
+    except (DatabaseError, InterfaceError, psycopg2.Error, AttributeError):  # the connection is gone
         connection.close()  # never leave a half-done transaction open on a kept connection
 
 

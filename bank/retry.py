@@ -13,12 +13,12 @@ import time
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import DatabaseError, InterfaceError, connections, router, transaction
 
 from bank.isolation import make_serializable
 from bank.retry_stats import stats
 from common import sqlstate
-from common.errors import Busy
+from common.errors import Busy, OutcomeUnknown
 
 logger = logging.getLogger(__name__)
 
@@ -63,11 +63,24 @@ def run_in_transaction(fn, *args, using=None, attempts=None, sleep=time.sleep, *
             return fn(*args, **kwargs)
 
     def attempt():
-        with transaction.atomic(using=using):
-            make_serializable(connection)
-            return fn(*args, **kwargs)
+        ran = False
+        try:
+            with transaction.atomic(using=using):
+                make_serializable(connection)
+                result = fn(*args, **kwargs)
+                ran = True
+        except (DatabaseError, InterfaceError) as exc:
+            if ran and sqlstate.connection_lost(exc):  # raised by the COMMIT itself
+                raise outcome_unknown() from exc
+            raise
+        return result
 
     return retry_loop(attempt, name=_name(fn), attempts=attempts, sleep=sleep)
+
+
+def outcome_unknown() -> OutcomeUnknown:
+    return OutcomeUnknown("this change", "Look for it (GET /api/bank/transfer/ lists the ledger, "
+                                         "newest first)")
 
 
 def retry_loop(attempt, *, name: str, attempts: int | None = None, sleep=time.sleep):

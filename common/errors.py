@@ -9,6 +9,7 @@ gets the same codes for the same kind of mistake:
 | `NotFound` | a thing the request names does not exist | 404 |
 | `Conflict` | the request is well formed but clashes with what is stored | 409 |
 | `Busy` | conflicting work got in the way every time; the same request may succeed later | 503 |
+| `OutcomeUnknown` | the connection failed in the commit: the change may or may not be stored | 503 |
 """
 
 
@@ -34,3 +35,12 @@ class Busy(DomainError):
     def __init__(self, message: str, *, retry_after: int):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class OutcomeUnknown(DomainError):
+    """The connection to the database failed while a change was being committed, so nobody
+    here can tell whether it was stored: sending it again blindly might apply it twice."""
+
+    def __init__(self, what: str, check: str):
+        super().__init__(f"The connection to the database failed while {what} was being committed: "
+                         f"it may or may not have been applied. {check} before sending it again.")

@@ -11,9 +11,9 @@ import functools
 from django.http import Http404
 from django.shortcuts import render
 
-from common.errors import Busy, Conflict, DomainError, Invalid, NotFound
+from common.errors import Busy, Conflict, DomainError, Invalid, NotFound, OutcomeUnknown
 
-PAGE_STATUS = ((Conflict, 409), (Invalid, 400), (Busy, 503))
+PAGE_STATUS = ((Conflict, 409), (Invalid, 400), (Busy, 503), (OutcomeUnknown, 503))
 
 
 def refusals_as_pages(view):

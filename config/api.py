@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from access import policy
 from common.databases import error_summary
-from common.errors import Busy, Conflict, DomainError, Invalid, NotFound
+from common.errors import Busy, Conflict, DomainError, Invalid, NotFound, OutcomeUnknown
 from common.schemas import Detail, ValidationDetail
 from config.apiparser import BodyRefused, StrictJsonParser
 from config.dberrors import classify, is_database_error
@@ -55,7 +55,7 @@ def validation_error(request, exc):
 
 
 # The one place a service's refusal (common.errors) becomes a status.
-DOMAIN_STATUS = ((NotFound, 404), (Conflict, 409), (Invalid, 422), (Busy, 503))
+DOMAIN_STATUS = ((NotFound, 404), (Conflict, 409), (Invalid, 422), (Busy, 503), (OutcomeUnknown, 503))
 
 
 @api.exception_handler(DomainError)

@@ -18,7 +18,7 @@ timeout, too few replicas alive are all transient (`is_database_error` and `kind
 import sys
 from dataclasses import dataclass
 
-from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, IntegrityError, InterfaceError
 
 from common import sqlstate
 
@@ -36,6 +36,8 @@ SQLITE_INVALID = ("integer overflow", "string or blob too big", "too big")
 STATUS = {"retry": 503, "conflict": 409, "invalid": 422, "server": 500}
 DETAIL = {
     "retry": "The database is busy or unreachable for a moment; nothing was changed. Try again in {after} s.",
+    # The connection failed: a write sent on it may have been applied before it did.
+    "lost": "The database is busy or unreachable for a moment. Try again in {after} s.",
     "conflict": "The database refused this change, which breaks one of its rules: {reason}.",
     "invalid": "The database cannot store a value of this request: {reason}.",
     "server": "The database could not run this request; this is the server's fault, not yours.",
@@ -53,19 +55,31 @@ class Classified:
 def cassandra_transient() -> tuple[type[BaseException], ...]:
     """The Cassandra driver's errors a retry can cure: none when the driver is not loaded
     (no Cassandra alias, so none of its errors can be raised) or cannot be imported."""
+    timeouts = cassandra_timeouts()
+    if not timeouts:
+        return ()
+    import cassandra
+    from cassandra.cluster import NoHostAvailable
+
+    return (NoHostAvailable, cassandra.Unavailable, *timeouts)
+
+
+def cassandra_timeouts() -> tuple[type[BaseException], ...]:
+    """The driver's timeouts: the answer was lost, not the write (the replicas may have made it)."""
     if "cassandra" not in sys.modules:
         return ()
     try:
         import cassandra
-        from cassandra.cluster import NoHostAvailable
+        import cassandra.cluster  # noqa: F401 - NoHostAvailable, for cassandra_transient()
     except Exception:  # noqa: BLE001 - a driver that cannot load raised nothing of its own
         return ()
-    return (NoHostAvailable, cassandra.OperationTimedOut, cassandra.Unavailable, cassandra.Timeout)
+    return (cassandra.OperationTimedOut, cassandra.Timeout)
 
 
 def is_database_error(exc: BaseException) -> bool:
-    """Django's DatabaseError, or a transient error of the Cassandra driver."""
-    return isinstance(exc, (DatabaseError, *cassandra_transient()))
+    """Django's DatabaseError or InterfaceError (a connection already closed, a sibling in
+    PEP 249, not a kind of DatabaseError), or a transient error of the Cassandra driver."""
+    return isinstance(exc, (DatabaseError, InterfaceError, *cassandra_transient()))
 
 
 def kind(exc: BaseException) -> str:
@@ -86,19 +100,19 @@ def kind(exc: BaseException) -> str:
         return "invalid"
     if any(words in message for words in SQLITE_TRANSIENT):
         return "retry"
-    if isinstance(exc, InterfaceError) or isinstance(exc, OperationalError) and not _is_sqlite(exc):
-        # No SQLSTATE from a server: the connection itself failed (refused, reset, closed).
-        return "retry"
-    return "server"
+    # No SQLSTATE from a server: the connection itself failed (refused, reset, closed).
+    return "retry" if sqlstate.connection_lost(exc) else "server"
 
 
 def classify(exc: BaseException) -> Classified:
     what = kind(exc)
     reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     after = RETRY_AFTER if what == "retry" else None
-    return Classified(what, STATUS[what], DETAIL[what].format(after=after, reason=reason), after)
+    text = "lost" if what == "retry" and _may_have_written(exc) else what
+    return Classified(what, STATUS[what], DETAIL[text].format(after=after, reason=reason), after)
 
 
-def _is_sqlite(exc: BaseException) -> bool:
-    cause = exc.__cause__ or exc.__context__
-    return type(cause).__module__ == "sqlite3"
+def _may_have_written(exc: BaseException) -> bool:
+    """A transient error after which a write may still have landed: the connection failed,
+    or Cassandra timed out waiting for the replicas' answer (they may have written)."""
+    return sqlstate.connection_lost(exc) or isinstance(exc, cassandra_timeouts())

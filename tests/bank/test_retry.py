@@ -204,3 +204,66 @@ def test_two_conflicting_transactions_meet_a_real_40001_and_the_retry_brings_bot
     assert sorted(attempts.values()) == [1, 2]
     assert any("40001" in r.message for r in caplog.records)
     assert connections[retry.bank_alias()].vendor == "postgresql"
+
+
+def killed_at_commit(connection):
+    """End `connection`'s server session from another connection, and wait until it is gone:
+    the next statement sent on it (here the COMMIT) finds the connection lost."""
+    pid = connection.connection.get_backend_pid()
+    other = connections.create_connection(retry.bank_alias())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+    finally:
+        other.close()
+
+
+def transfer_lost_at_commit(post_json, accounts):
+    source, destination = accounts
+    body = {"from": str(source.id), "to": str(destination.id), "amount": "10.00"}
+    response = post_json("/api/bank/transfer/", body)
+    connections[retry.bank_alias()].close()  # the test's own, which the server ended
+    return response
+
+
+def assert_outcome_unknown_and_nothing_moved(response, accounts):
+    assert response.status_code == 503
+    assert "may or may not have been applied" in response.json()["detail"]
+    assert "Retry-After" not in response  # sending it again blindly could move the money twice
+    assert not Transfer.objects.exists()  # here the server ended before the COMMIT arrived
+    assert [a.balance for a in Account.objects.order_by("pk")] == [Decimal("100.00")] * 2
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_at_commit_is_a_503_saying_the_transfer_may_have_been_applied(
+        accounts, post_json, monkeypatch, settings):
+    if bank_vendor() != "postgresql":
+        pytest.skip("needs PostgreSQL (a server session another connection can end)")
+    settings.BANK_TRANSFER_LOCKING = "table"  # Django's atomic() commits: bank.retry's path
+    transfer = services._transfer
+
+    def then_lost(*args):
+        result = transfer(*args)
+        killed_at_commit(connections[retry.bank_alias()])
+        return result
+
+    monkeypatch.setattr(services, "_transfer", then_lost)
+
+    assert_outcome_unknown_and_nothing_moved(transfer_lost_at_commit(post_json, accounts), accounts)
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_at_the_hand_sent_commit_is_the_same_503(accounts, post_json, monkeypatch):
+    if bank_vendor() != "postgresql":
+        pytest.skip("needs PostgreSQL (a server session another connection can end)")
+    from bank import locks
+
+    to_balances = locks.to_balances
+
+    def then_lost(rows):  # read in the first round trip; the UPDATE and COMMIT go in the next
+        killed_at_commit(connections[retry.bank_alias()])
+        return to_balances(rows)
+
+    monkeypatch.setattr(locks, "to_balances", then_lost)
+
+    assert_outcome_unknown_and_nothing_moved(transfer_lost_at_commit(post_json, accounts), accounts)

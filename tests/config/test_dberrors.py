@@ -142,6 +142,9 @@ def test_postgresql_deadlock_and_a_killed_connection_are_503s(accounts):
 
     assert len(errors) == 1 and "deadlock" in str(errors[0])
     assert kind(errors[0]) == "retry" and kind(killed) == "retry"
+    # A deadlock rolled its transaction back; a lost connection may have taken a write with it.
+    assert "nothing was changed" in classify(errors[0]).detail
+    assert "nothing was changed" not in classify(killed).detail
 
 
 def test_the_api_answers_a_broken_constraint_with_409_never_503(api_client, accounts, monkeypatch):
