@@ -7,6 +7,7 @@ settings on every request, so `off` and test overrides take effect at once.
 """
 
 import functools
+import ipaddress
 import math
 import threading
 
@@ -32,6 +33,12 @@ class WindowThrottle(SimpleRateThrottle):
     def ident(self, request) -> str | None:
         raise NotImplementedError
 
+    def get_ident(self, request):
+        # ninja takes the API_PROXY_COUNT-th entry of X-Forwarded-For as written; some proxies
+        # add the client's port (a new one per connection), and a client may reach the server
+        # around its proxy with any text there. One address, one key; no address, the proxy's.
+        return ip_address(super().get_ident(request)) or request.META.get("REMOTE_ADDR")
+
     def allow_request(self, request) -> bool:
         self._state.wait = None
         rate = self.get_rate()
@@ -56,6 +63,19 @@ class WindowThrottle(SimpleRateThrottle):
     def wait(self):
         wait = getattr(self._state, "wait", None)
         return None if wait is None else max(1, math.ceil(wait))
+
+
+def ip_address(text: str | None) -> str | None:
+    """The IP address in "1.2.3.4", "1.2.3.4:5678" or "[2001:db8::1]:443", in one spelling."""
+    text = (text or "").strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
 
 
 class AnonWriteThrottle(WindowThrottle):
