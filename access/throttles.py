@@ -3,7 +3,8 @@
 ninja's SimpleRateThrottle keeps a list of timestamps with a get-then-set, which loses
 counts under concurrency and keeps request state on a shared instance. These count in
 fixed windows with the cache's atomic `add` + `incr` instead, and read the rate from
-settings on every request, so `off` and test overrides take effect at once.
+settings on every request, so `off` and test overrides take effect at once. A Redis that
+is down is no way around them: each process counts in its own memory meanwhile.
 """
 
 import functools
@@ -13,10 +14,21 @@ import threading
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.shortcuts import render
 from ninja.throttling import SimpleRateThrottle
 
 OFF = {"off", "none", "0", ""}
+
+
+# While the shared cache (Redis) fails, config.cache drops its writes: each process then
+# counts in its own memory, a limit per worker rather than none.
+LOCAL = LocMemCache("access.throttles", {})
+
+
+def _count_locally(key: str, period: int) -> int:
+    LOCAL.add(key, 0, timeout=period + 1)
+    return LOCAL.incr(key)
 
 
 class WindowThrottle(SimpleRateThrottle):
@@ -52,9 +64,8 @@ class WindowThrottle(SimpleRateThrottle):
         cache.add(key, 0, timeout=period + 1)
         try:
             count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=period + 1)
-            count = 1
+        except ValueError:  # expired between add and incr, or the shared cache is down
+            count = 1 if cache.add(key, 1, timeout=period + 1) else _count_locally(key, period)
         if count <= allowed:
             return True
         self._state.wait = (window + 1) * period - now

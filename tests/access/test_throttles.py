@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from access.throttles import LOCAL
 from tests.support.access import bearer, make_user, token_for
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,18 @@ def test_behind_a_proxy_the_forwarded_address_counts_whatever_port_the_proxy_wri
     assert [click("203.0.113.5:50001"), click("1.1.1.1, 203.0.113.5:50002")] == [200, 429]
     assert [click("[2001:db8::1]:443"), click("2001:DB8:0::1")] == [200, 429]
     assert click("198.51.100.7") == 200
+
+
+def test_with_the_shared_redis_down_each_process_still_counts_writes(settings):
+    # Nothing listens on port 1: every Redis call fails at once (config.cache forgives it).
+    settings.CACHES = {"default": {"BACKEND": "config.cache.ForgivingRedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.API_ANON_RATE = "2/hour"
+    LOCAL.clear()
+
+    statuses = [Client().post("/api/counter/redis-down/click/").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
 
 
 def test_token_writes_are_throttled_per_user(settings):
