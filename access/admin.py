@@ -18,7 +18,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Revoke the selected tokens")
+    # Revoking changes the row: without "change" Django would offer the action to anyone
+    # who may merely view the list.
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
     def revoke(self, request, queryset):
         count = queryset.revoke()
         self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)

@@ -3,19 +3,32 @@
 ninja's SimpleRateThrottle keeps a list of timestamps with a get-then-set, which loses
 counts under concurrency and keeps request state on a shared instance. These count in
 fixed windows with the cache's atomic `add` + `incr` instead, and read the rate from
-settings on every request, so `off` and test overrides take effect at once.
+settings on every request, so `off` and test overrides take effect at once. A Redis that
+is down is no way around them: each process counts in its own memory meanwhile.
 """
 
 import functools
+import ipaddress
 import math
 import threading
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.shortcuts import render
 from ninja.throttling import SimpleRateThrottle
 
 OFF = {"off", "none", "0", ""}
+
+
+# While the shared cache (Redis) fails, config.cache drops its writes: each process then
+# counts in its own memory, a limit per worker rather than none.
+LOCAL = LocMemCache("access.throttles", {})
+
+
+def _count_locally(key: str, period: int) -> int:
+    LOCAL.add(key, 0, timeout=period + 1)
+    return LOCAL.incr(key)
 
 
 class WindowThrottle(SimpleRateThrottle):
@@ -32,6 +45,12 @@ class WindowThrottle(SimpleRateThrottle):
     def ident(self, request) -> str | None:
         raise NotImplementedError
 
+    def get_ident(self, request):
+        # ninja takes the API_PROXY_COUNT-th entry of X-Forwarded-For as written; some proxies
+        # add the client's port (a new one per connection), and a client may reach the server
+        # around its proxy with any text there. One address, one key; no address, the proxy's.
+        return ip_address(super().get_ident(request)) or request.META.get("REMOTE_ADDR")
+
     def allow_request(self, request) -> bool:
         self._state.wait = None
         rate = self.get_rate()
@@ -45,9 +64,8 @@ class WindowThrottle(SimpleRateThrottle):
         cache.add(key, 0, timeout=period + 1)
         try:
             count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=period + 1)
-            count = 1
+        except ValueError:  # expired between add and incr, or the shared cache is down
+            count = 1 if cache.add(key, 1, timeout=period + 1) else _count_locally(key, period)
         if count <= allowed:
             return True
         self._state.wait = (window + 1) * period - now
@@ -56,6 +74,19 @@ class WindowThrottle(SimpleRateThrottle):
     def wait(self):
         wait = getattr(self._state, "wait", None)
         return None if wait is None else max(1, math.ceil(wait))
+
+
+def ip_address(text: str | None) -> str | None:
+    """The IP address in "1.2.3.4", "1.2.3.4:5678" or "[2001:db8::1]:443", in one spelling."""
+    text = (text or "").strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
 
 
 class AnonWriteThrottle(WindowThrottle):

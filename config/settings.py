@@ -204,6 +204,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "access.throttles.client_address"
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+# Where a login goes when its next= is off-site (refused) or missing: Django's default,
+# /accounts/profile/, is no page here.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # django-csp: scripts and styles only from our own static files, on every page.
 CONTENT_SECURITY_POLICY = {

@@ -9,6 +9,12 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/admin/login/?next=/admin/"
 
 
+def _root():
+    user = make_user("root", superuser=True)
+    user.set_password("right-horse-battery")
+    user.save()
+
+
 def _login(client, password):
     return client.post(LOGIN, {"username": "root", "password": password})
 
@@ -49,3 +55,33 @@ def test_another_address_is_not_locked_out_by_someone_elses_failures():
         _login(Client(REMOTE_ADDR="10.9.9.9"), f"wrong-{n}")
 
     assert _login(Client(REMOTE_ADDR="10.1.1.1"), "right-horse-battery").status_code == 302
+
+
+def test_behind_a_proxy_that_writes_ports_failures_from_one_address_still_lock_it_out(settings):
+    settings.NINJA_NUM_PROXIES = 1  # API_PROXY_COUNT=1
+    _root()
+    for n in range(5):
+        _login(Client(HTTP_X_FORWARDED_FOR=f"203.0.113.5:{50000 + n}"), f"wrong-{n}")
+
+    locked = _login(Client(HTTP_X_FORWARDED_FOR="203.0.113.5:50009"), "right-horse-battery")
+
+    assert locked.status_code == 429
+
+
+def test_a_forwarded_entry_that_is_no_address_counts_as_the_proxys_own(settings):
+    # PostgreSQL keeps the address in an inet column, which refuses anything else.
+    settings.NINJA_NUM_PROXIES = 1
+    _root()
+    client = Client(HTTP_X_FORWARDED_FOR="unknown", REMOTE_ADDR="10.0.0.2")
+
+    assert _login(client, "right-horse-battery").status_code == 302
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/"])
+def test_a_login_whose_next_leads_off_site_lands_on_the_admin_index(target):
+    _root()
+
+    response = Client().post(f"/admin/login/?next={target}",
+                             {"username": "root", "password": "right-horse-battery"})
+
+    assert response.status_code == 302 and response["Location"] == "/admin/"

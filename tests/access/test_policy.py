@@ -126,3 +126,20 @@ def test_the_bank_page_shows_no_figures_to_anonymous_visitors_and_them_to_staff(
 
     assert 'id="counts"' not in anonymous and "private" in anonymous
     assert 'id="counts"' in staff
+
+
+def test_the_bank_page_names_its_database_host_to_staff_only():
+    # A session outlives a demotion from staff: the view permission shows the figures, not
+    # where they live.
+    from django.conf import settings
+
+    from bank.retry import bank_alias
+    from common.databases import describe
+
+    where = describe(settings.DATABASES[bank_alias()])
+    reader = make_user("reader", permissions=["bank.view_account"])
+    reader = session_client(reader).get("/bank/").content.decode()
+    staff = session_client(make_user("staff", superuser=True)).get("/bank/").content.decode()
+
+    assert 'id="counts"' in reader and where["host"] not in reader
+    assert f'{where["host"]} {where["name"]}' in staff

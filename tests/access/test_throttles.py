@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from access.throttles import LOCAL
 from tests.support.access import bearer, make_user, token_for
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,31 @@ def test_each_client_address_has_its_own_allowance(settings):
     spoofed = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4").post("/api/counter/t/click/")
 
     assert (first.status_code, second.status_code, spoofed.status_code) == (200, 200, 429)
+
+
+def test_behind_a_proxy_the_forwarded_address_counts_whatever_port_the_proxy_writes_after_it(settings):
+    settings.API_ANON_RATE = "1/hour"
+    settings.NINJA_NUM_PROXIES = 1  # API_PROXY_COUNT=1
+
+    def click(forwarded):
+        return Client(HTTP_X_FORWARDED_FOR=forwarded).post("/api/counter/t/click/").status_code
+
+    # Some platforms' proxies append the client's port too, a new one per connection.
+    assert [click("203.0.113.5:50001"), click("1.1.1.1, 203.0.113.5:50002")] == [200, 429]
+    assert [click("[2001:db8::1]:443"), click("2001:DB8:0::1")] == [200, 429]
+    assert click("198.51.100.7") == 200
+
+
+def test_with_the_shared_redis_down_each_process_still_counts_writes(settings):
+    # Nothing listens on port 1: every Redis call fails at once (config.cache forgives it).
+    settings.CACHES = {"default": {"BACKEND": "config.cache.ForgivingRedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.API_ANON_RATE = "2/hour"
+    LOCAL.clear()
+
+    statuses = [Client().post("/api/counter/redis-down/click/").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
 
 
 def test_token_writes_are_throttled_per_user(settings):

@@ -83,6 +83,22 @@ def test_the_admin_lists_tokens_and_its_action_revokes_them():
     assert not site._registry[ApiToken].has_add_permission(None)
 
 
+def test_staff_who_may_only_view_tokens_cannot_revoke_them():
+    viewer = make_user("auditor", permissions=["access.view_apitoken"])
+    viewer.is_staff = True
+    viewer.save()
+    token, _ = _create("auditor", "--name", "laptop")
+    client = session_client(viewer, enforce_csrf=False)
+
+    listing = client.get("/admin/access/apitoken/").content.decode()
+    client.post("/admin/access/apitoken/", {
+        "action": "revoke", "_selected_action": [ApiToken.objects.get().pk]})
+
+    assert "laptop" in listing and 'value="revoke"' not in listing
+    assert not ApiToken.objects.get().is_revoked
+    assert _write(token).status_code == 201
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [(("nobody",), "No user named 'nobody'"), (("ada", "--revoke", "nope"), "no active token")],

@@ -2,7 +2,8 @@ import re
 
 import pytest
 
-from tests.support.pages import horizontal_overflow
+from catalog.models import Author
+from tests.support.pages import horizontal_overflow, log_in_to_the_admin
 
 # What a strict Content-Security-Policy allows: files from this site only, nothing inline.
 STRICT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -58,6 +59,20 @@ def test_the_api_docs_try_it_out_fits_a_phone_and_leads_back_to_the_site(live_se
     page.click("header .brand")
     assert page.url == f"{live_server.url}/"
 
+
+@pytest.mark.browser
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_a_signed_in_admin_writes_from_the_api_docs_with_the_csrf_token_the_page_carries(live_server, page):
+    log_in_to_the_admin(page, live_server.url)
+    _docs(page, live_server)
+    operation = page.locator(".opblock-post", has_text="/api/catalog/authors/").first
+    operation.locator(".opblock-summary").click()
+    operation.locator(".try-out__btn").click()
+    operation.locator(".execute").click()
+
+    status = operation.locator(".live-responses-table tbody .response-col_status").first
+    assert status.inner_text().strip() == "201"
+    assert Author.objects.count() == 1
 
 
 @pytest.mark.browser
