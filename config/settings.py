@@ -193,11 +193,12 @@ API_ANON_RATE = env.get_rate("API_ANON_RATE", "120/min")
 API_USER_RATE = env.get_rate("API_USER_RATE", "1200/min")
 # How many reverse proxies in front append to X-Forwarded-For; 0 trusts only REMOTE_ADDR,
 # so a client cannot pick its own address for throttles and lockouts.
-API_PROXY_COUNT = env.get_int("API_PROXY_COUNT", 0)
+API_PROXY_COUNT = env.get_int("API_PROXY_COUNT", 0, minimum=0)
 NINJA_NUM_PROXIES = API_PROXY_COUNT
 
 # django-axes: an admin login is locked for a username from one address after 5 failures.
-AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5)
+# At least 1: axes locks a login whose failures reach the limit, so 0 locks out every login.
+AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 # At most a year: timedelta overflows past about 1.5e12 minutes.
 AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("AXES_COOLOFF_MINUTES", 15, minimum=1, maximum=525_600))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
