@@ -15,7 +15,20 @@ from common.masking import mask_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-load_dotenv(BASE_DIR / ".env", override=False)
+
+def _load_dotenv(path: Path) -> None:
+    # README, "Deploy": .env is readable only by the service user, so a manage.py command
+    # run as anyone else cannot open it; say so in one line instead of a traceback.
+    try:
+        load_dotenv(path, override=False)
+    except PermissionError:
+        raise ImproperlyConfigured(f"cannot read {path}: permission denied; run this as the user "
+                                   "that owns it (sudo -u USER ...).") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImproperlyConfigured(f"cannot read {path}: {exc}; save it as UTF-8 text.") from None
+
+
+_load_dotenv(BASE_DIR / ".env")
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"0", "false", "no", "off"}
