@@ -35,10 +35,12 @@ def database_problem(exc) -> str:
     from django.conf import settings
 
     from common.databases import error_summary
+    from config.dberrors import kind
     from config.schema import first_behind
 
-    return first_behind() or (f"{error_summary(exc, settings.DATABASES)} "
-                               "(add --traceback to see where)")
+    # A database that is down or busy is not asked again (a dead host can take long to fail).
+    behind = first_behind() if kind(exc) != "retry" else None
+    return behind or f"{error_summary(exc, settings.DATABASES)} (add --traceback to see where)"
 
 
 if __name__ == "__main__":
