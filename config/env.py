@@ -98,6 +98,18 @@ def get_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item for item in LIST_SEPARATOR.split(raw) if item]
 
 
+def get_hosts(name: str, default: list[str] | None = None) -> list[str]:
+    """Host names as ALLOWED_HOSTS takes them. A URL there (https://host/, the form
+    DJANGO_CSRF_TRUSTED_ORIGINS wants) matches no request: every one would be a 400."""
+    hosts = get_list(name, default)
+    for host in hosts:
+        if "/" in host:
+            bare = host.split("://")[-1].split("/")[0]
+            raise ImproperlyConfigured(
+                f"{name}={get(name)!r}: {host!r} is a URL; give the host name alone ({bare}).")
+    return hosts
+
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 

@@ -16,7 +16,7 @@ DEBUG = env.get_bool("DJANGO_DEBUG", default=False)
 if DEBUG:
     SECRET_KEY = env.get("DJANGO_SECRET_KEY", "django-insecure-local-development-only")
     # 0.0.0.0 too: `runserver 0.0.0.0:8000` users (CockroachDB's tutorial) curl that address.
-    ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "0.0.0.0"])  # noqa: S104
+    ALLOWED_HOSTS = env.get_hosts("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "0.0.0.0"])  # noqa: S104
 else:
     missing = [n for n in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS") if not env.get(n)]
     if missing:
@@ -25,7 +25,7 @@ else:
             "(set DJANGO_DEBUG=true for local work, as `make run` does)."
         )
     SECRET_KEY = env.get("DJANGO_SECRET_KEY")
-    ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS")
+    ALLOWED_HOSTS = env.get_hosts("DJANGO_ALLOWED_HOSTS")
 
 CSRF_TRUSTED_ORIGINS = env.get_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 

@@ -14,6 +14,8 @@ REFUSED = {
     "DJANGO_TIME_ZONE=Europe/berlin": ("DJANGO_TIME_ZONE", "Europe/berlin", "did you mean 'Europe/Berlin'?"),
     "DJANGO_TIME_ZONE=Nowhere/Atall": ("DJANGO_TIME_ZONE", "Nowhere/Atall", "is not a time zone"),
     "AXES_COOLOFF_MINUTES huge": ("AXES_COOLOFF_MINUTES", "99999999999999", "must be between 1 and"),
+    "DJANGO_ALLOWED_HOSTS with a URL": ("DJANGO_ALLOWED_HOSTS", "127.0.0.1 https://tutorials.example.com/",
+                                        "is a URL; give the host name alone (tutorials.example.com)"),
     "AXES_FAILURE_LIMIT=0": ("AXES_FAILURE_LIMIT", "0", "must be at least 1"),
     "API_PROXY_COUNT=-1": ("API_PROXY_COUNT", "-1", "must be at least 0"),
     "BANK_RETRY_ATTEMPTS=0": ("BANK_RETRY_ATTEMPTS", "0", "must be at least 1"),
