@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tutorials
 HOST ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate populate test test-postgres fuzz lint migrations-check format bench clean
+.PHONY: help install run check-host serve migrate populate test test-postgres fuzz lint migrations-check format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -43,7 +43,12 @@ migrate: $(RUNTIME) .env ## Migrate every database alias (sync_cassandra for Cas
 populate: $(RUNTIME) .env ## Add demo data to each empty app, once per database (populate --remove takes it out)
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py populate
 
-run: .env migrate populate ## Install, migrate, add demo data to empty apps, serve http://HOST (127.0.0.1:8000) with DEBUG on
+# runserver itself takes a port above 65535 with a traceback and then hangs: check HOST as
+# `make serve` does (gunicorn.conf.py, with its other variables blanked), before migrate runs.
+check-host: $(RUNTIME)
+	@HOST='$(HOST)' WEB_CONCURRENCY= WEB_THREADS= DJANGO_CONN_MAX_AGE= $(PY) gunicorn.conf.py
+
+run: check-host .env migrate populate ## Install, migrate, add demo data to empty apps, serve http://HOST (127.0.0.1:8000) with DEBUG on
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} API_ANON_RATE=$${API_ANON_RATE:-off} API_USER_RATE=$${API_USER_RATE:-off} \
 		$(PY) manage.py runserver $(HOST)
 

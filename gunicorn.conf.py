@@ -63,6 +63,26 @@ def _check_port_free(address):
             sys.exit(f"Error: cannot listen on {address}: {exc.strerror} (is another server on it?)")
 
 
+def post_fork(server, worker):
+    # Ctrl-C sends each worker SIGINT (it is in the terminal's process group) and the master
+    # sends it SIGQUIT. gthread's quit handler shuts its thread pool down, which takes the
+    # pool's lock: a signal that arrived while the main thread held that lock (handing a
+    # request to the pool, or in the handler for the other signal) waited for it forever, and
+    # the worker hung until the master killed it 25 s later ("was sent SIGKILL!"). So quit as
+    # gunicorn's base worker does, once, taking no lock: the pool's idle threads end when the
+    # process exits. Set here, before the worker installs its handlers from this attribute.
+    from gunicorn.workers.base import Worker
+
+    quitting = []
+
+    def quit_once(signum, frame):
+        if not quitting:
+            quitting.append(signum)
+            Worker.handle_quit(worker, signum, frame)
+
+    worker.handle_quit = quit_once
+
+
 def when_ready(server):
     # With reuse_port the master holds no socket, so its own "Listening at:" line is empty.
     if reuse_port:

@@ -15,7 +15,20 @@ from common.masking import mask_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-load_dotenv(BASE_DIR / ".env", override=False)
+
+def _load_dotenv(path: Path) -> None:
+    # README, "Deploy": .env is readable only by the service user, so a manage.py command
+    # run as anyone else cannot open it; say so in one line instead of a traceback.
+    try:
+        load_dotenv(path, override=False)
+    except PermissionError:
+        raise ImproperlyConfigured(f"cannot read {path}: permission denied; run this as the user "
+                                   "that owns it (sudo -u USER ...).") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImproperlyConfigured(f"cannot read {path}: {exc}; save it as UTF-8 text.") from None
+
+
+_load_dotenv(BASE_DIR / ".env")
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"0", "false", "no", "off"}
@@ -83,6 +96,18 @@ def get_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item for item in LIST_SEPARATOR.split(raw) if item]
+
+
+def get_hosts(name: str, default: list[str] | None = None) -> list[str]:
+    """Host names as ALLOWED_HOSTS takes them. A URL there (https://host/, the form
+    DJANGO_CSRF_TRUSTED_ORIGINS wants) matches no request: every one would be a 400."""
+    hosts = get_list(name, default)
+    for host in hosts:
+        if "/" in host:
+            bare = host.split("://")[-1].split("/")[0]
+            raise ImproperlyConfigured(
+                f"{name}={get(name)!r}: {host!r} is a URL; give the host name alone ({bare}).")
+    return hosts
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

@@ -16,7 +16,7 @@ DEBUG = env.get_bool("DJANGO_DEBUG", default=False)
 if DEBUG:
     SECRET_KEY = env.get("DJANGO_SECRET_KEY", "django-insecure-local-development-only")
     # 0.0.0.0 too: `runserver 0.0.0.0:8000` users (CockroachDB's tutorial) curl that address.
-    ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "0.0.0.0"])  # noqa: S104
+    ALLOWED_HOSTS = env.get_hosts("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "0.0.0.0"])  # noqa: S104
 else:
     missing = [n for n in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS") if not env.get(n)]
     if missing:
@@ -25,7 +25,7 @@ else:
             "(set DJANGO_DEBUG=true for local work, as `make run` does)."
         )
     SECRET_KEY = env.get("DJANGO_SECRET_KEY")
-    ALLOWED_HOSTS = env.get_list("DJANGO_ALLOWED_HOSTS")
+    ALLOWED_HOSTS = env.get_hosts("DJANGO_ALLOWED_HOSTS")
 
 CSRF_TRUSTED_ORIGINS = env.get_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -193,11 +193,12 @@ API_ANON_RATE = env.get_rate("API_ANON_RATE", "120/min")
 API_USER_RATE = env.get_rate("API_USER_RATE", "1200/min")
 # How many reverse proxies in front append to X-Forwarded-For; 0 trusts only REMOTE_ADDR,
 # so a client cannot pick its own address for throttles and lockouts.
-API_PROXY_COUNT = env.get_int("API_PROXY_COUNT", 0)
+API_PROXY_COUNT = env.get_int("API_PROXY_COUNT", 0, minimum=0)
 NINJA_NUM_PROXIES = API_PROXY_COUNT
 
 # django-axes: an admin login is locked for a username from one address after 5 failures.
-AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5)
+# At least 1: axes locks a login whose failures reach the limit, so 0 locks out every login.
+AXES_FAILURE_LIMIT = env.get_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 # At most a year: timedelta overflows past about 1.5e12 minutes.
 AXES_COOLOFF_TIME = timedelta(minutes=env.get_int("AXES_COOLOFF_MINUTES", 15, minimum=1, maximum=525_600))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -2,10 +2,11 @@
 
 import shutil
 import subprocess
+import sys
 
 import pytest
 
-from tests.support.manage import ROOT
+from tests.support.manage import ROOT, clean_environment
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 
@@ -50,3 +51,17 @@ def test_make_help_names_host_and_how_to_change_it(project):
 
     assert "HOST=127.0.0.1:8000 (make run HOST=0.0.0.0:8080)" in out
     assert "make run" in out
+
+
+def test_make_run_refuses_a_host_port_out_of_range_in_one_line_before_migrating(tmp_path):
+    env = clean_environment(DJANGO_DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    runtime = f"{sys.prefix}/.runtime-installed"  # installed already: never pip from a test
+
+    result = subprocess.run(["make", "--no-print-directory", "-o", runtime, "run", f"VENV={sys.prefix}",
+                             "HOST=127.0.0.1:99999"], env=env, cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+
+    ours = [line for line in result.stderr.splitlines() if not line.startswith("make")]
+    assert result.returncode != 0
+    assert ours == ["Error: HOST='127.0.0.1:99999': the port must be a number from 1 to 65535."], ours
+    assert not (tmp_path / "db.sqlite3").exists()

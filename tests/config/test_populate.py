@@ -6,6 +6,7 @@ from catalog.demo import AUTHORS
 from catalog.models import Author
 from config.models import DemoRow
 from counter.models import Counter
+from tests.support.manage import clean_environment, manage
 from tests.support.threads import run_in_threads
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -72,3 +73,28 @@ def test_populate_runs_at_once_add_the_demo_once_and_each_ends_with_a_sentence()
     assert sum("catalog: authors: added 3" in out for out in outputs) == 1
     assert DemoRow.objects.filter(model="catalog.author").count() == len(AUTHORS)
 
+
+def test_populate_before_migrate_says_in_one_line_to_run_migrate_all_and_nothing_else(tmp_path):
+    env = clean_environment(DJANGO_DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+
+    result = manage("populate", env=env)
+
+    assert result.returncode == 1 and result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("CommandError: Nothing done for counter, catalog, bank, parties, trips: "
+                           "the database is behind its migrations (config.0001_demo_ledger, ")
+    assert line.endswith("run `python manage.py migrate_all` first.")
+
+
+def test_an_app_behind_is_named_with_its_migrate_and_the_others_get_their_demo_data(tmp_path):
+    env = clean_environment(DJANGO_DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+                            COUNTER_DATABASE_URL=f"sqlite:///{tmp_path}/counter.sqlite3")
+    assert manage("migrate", "-v0", env=env).returncode == 0
+
+    result = manage("populate", "--only", "counter", "--only", "catalog", env=env)
+
+    assert result.returncode == 1
+    assert "catalog: authors: added 3" in result.stdout and "Added 10 objects." in result.stdout
+    assert result.stderr.strip() == (
+        "CommandError: Nothing done for counter: the database is behind its migrations (counter.0001_initial "
+        "not applied); run `python manage.py migrate counter --database counter` first.")

@@ -1,10 +1,9 @@
 """Settings decisions made at start-up, checked in a fresh `manage.py` process each."""
 
-import shutil
 import subprocess
 import sys
 
-from tests.support.manage import ROOT, clean_environment, manage
+from tests.support.manage import clean_environment, manage, project_copy
 
 PRODUCTION = {
     "DJANGO_SECRET_KEY": "a-long-random-production-key-" + "x" * 40,
@@ -73,13 +72,8 @@ def test_a_bad_url_stops_start_up_naming_the_variable_without_the_password(tmp_p
 
 
 def test_the_dotenv_file_is_read_from_the_project_root_and_real_variables_win(tmp_path):
-    # A copy of the project whose root holds a .env, run from another directory; the
-    # real checkout's .env is never touched.
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "config", project / "config", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "manage.py", project)
-    for app in ("common", "access", "counter", "trips", "bank", "parties", "catalog", "templates", "static"):
-        (project / app).symlink_to(ROOT / app)
+    # A copy of the project whose root holds a .env, run from another directory.
+    project = project_copy(tmp_path)
     (project / ".env").write_text(f"DJANGO_DEBUG=true\nCOUNTER_DATABASE_URL=sqlite:///{tmp_path}/dotenv.db\n")
     code = "from django.conf import settings; print(settings.DATABASES['counter']['NAME'], settings.DEBUG)"
 
@@ -96,3 +90,16 @@ def test_the_dotenv_file_is_read_from_the_project_root_and_real_variables_win(tm
 
     assert from_file.stdout.split() == [f"{tmp_path}/dotenv.db", "True"], from_file.stderr
     assert overridden.stdout.split() == [f"{tmp_path}/env.db", "True"], overridden.stderr
+
+
+def test_a_dotenv_file_that_is_not_utf8_stops_start_up_in_one_line_naming_it(tmp_path):
+    project = project_copy(tmp_path)
+    (project / ".env").write_bytes(b"DJANGO_DEBUG=true\nDATABASE_URL=postgres://ada:p\xe4ss@db/x\n")
+
+    result = subprocess.run([sys.executable, str(project / "manage.py"), "check"], env=clean_environment(),
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"Error: cannot read {project}/.env: 'utf-8' codec can't decode byte 0xe4 in position 47: "
+        "invalid continuation byte; save it as UTF-8 text."]

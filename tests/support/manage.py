@@ -29,3 +29,16 @@ def manage(*args, env, timeout=120, cwd=ROOT):
         [sys.executable, str(ROOT / "manage.py"), *args],
         env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout,
     )
+
+
+def project_copy(tmp_path):
+    """A copy of the project (its own config/ and manage.py, the rest linked) whose root may
+    hold a .env of a test's own; the real checkout's .env is never touched."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "config", project / "config", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "manage.py", project)
+    for app in ("common", "access", "counter", "trips", "bank", "parties", "catalog", "templates", "static"):
+        (project / app).symlink_to(ROOT / app)
+    return project

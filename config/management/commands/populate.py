@@ -7,7 +7,7 @@ from django.db import DatabaseError, connections, transaction
 
 from common.databases import APPS, alias_for, error_summary, is_cassandra
 from config import demo
-from config.schema import behind
+from config.schema import migrate_command, unapplied
 
 # Seeding order: apps whose demo data others might read come first.
 ORDER = ("counter", "catalog", "bank", "parties", "trips")
@@ -36,19 +36,14 @@ class Command(BaseCommand):
             choices = ", ".join(ORDER)
             raise CommandError(f"Unknown app {', '.join(unknown)} for --only; choose from: {choices}.")
         self.verbosity, self.dry_run = verbosity, dry_run
-        total, behind_apps, done = 0, [], 0
-        for label in (app for app in ORDER if not only or app in only):
-            problem = behind("default", "config") or behind(alias_for(label, settings.DATABASES), label)
-            if problem:
-                behind_apps.append(f"{label}: {problem}")
-                continue
-            total += self._remove(label) if remove else self._seed(label)
-            done += 1
-        if done:
-            # With no app done, "Nothing to add: each app has its demo data" would be untrue.
+        labels = [app for app in ORDER if not only or app in only]
+        missing = {label: _unapplied(label) for label in labels}
+        ready = [label for label in labels if not missing[label]]
+        total = sum(self._remove(label) if remove else self._seed(label) for label in ready)
+        if ready:
             self._summary(total, remove)
-        if behind_apps:
-            raise CommandError("Nothing done for " + " ".join(behind_apps))
+        if len(ready) < len(labels):
+            raise _behind_error({label: pairs for label, pairs in missing.items() if pairs})
 
     def say(self, text, style=None):
         if self.verbosity >= 1:
@@ -132,3 +127,27 @@ class Command(BaseCommand):
             self.say(self.style.WARNING(f"Dry run: {total} objects would be added."))
         else:
             self.say(self.style.SUCCESS(f"Added {total} objects."))
+
+
+def _unapplied(label):
+    """{(alias, app): migrations not applied} for what the app's demo data needs: the ledger on
+    default, the app's tables on its alias (empty for a database that cannot be asked:
+    `_database` reports that one)."""
+    alias = alias_for(label, settings.DATABASES)
+    try:
+        found = {("default", "config"): unapplied("default", "config"),
+                 (alias, label): unapplied(alias, label)}
+    except DatabaseError:
+        return {}
+    return {pair: names for pair, names in found.items() if names}
+
+
+def _behind_error(missing):
+    # One sentence for all the apps: on a fresh database every app misses the same ledger
+    # migration, and migrate_all is the one command that brings several up at once.
+    behind = {pair: names for pairs in missing.values() for pair, names in pairs.items()}
+    names = [name for pair_names in behind.values() for name in pair_names]
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    command = migrate_command(*next(iter(behind))) if len(behind) == 1 else "python manage.py migrate_all"
+    return CommandError(f"Nothing done for {', '.join(missing)}: the database is behind its migrations "
+                        f"({shown} not applied); run `{command}` first.")
