@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.views.defaults import bad_request
 
 from common.databases import APPS, error_summary
 from common.text import unstorable
@@ -91,23 +92,25 @@ class JsonMethodNotAllowedMiddleware:
         return JsonResponse({"detail": detail}, status=405, headers={"Allow": response.get("Allow", "")})
 
 
-class JsonDisallowedHostMiddleware:
-    """A request to /api/ whose Host is not allowed gets JSON, as every API error does.
+class DisallowedHostMiddleware:
+    """A request whose Host is not allowed is a 400 logged in one line: JSON on /api/, as every
+    API error is, Django's 400 page elsewhere. Django's own handling logs each one with its
+    traceback, which is all a scanner probing the server by its address fills the log with.
 
     First in MIDDLEWARE, so it answers before any other middleware asks for the host.
-    Pages keep Django's own 400 page.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/api/"):
-            try:
-                request.get_host()
-            except DisallowedHost as exc:
-                security_logger.error("%s", exc)
+        try:
+            request.get_host()
+        except DisallowedHost as exc:
+            security_logger.error("%s", exc)
+            if request.path.startswith("/api/"):
                 return JsonResponse({"detail": str(exc)}, status=400)
+            return bad_request(request, exc)
         return self.get_response(request)
 
 

@@ -61,7 +61,7 @@ if uses_cassandra(DATABASES):
     INSTALLED_APPS.insert(0, "django_cassandra_engine")
 
 MIDDLEWARE = [
-    "config.middleware.JsonDisallowedHostMiddleware",
+    "config.middleware.DisallowedHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.csp.SitePolicyCSPMiddleware",  # django-csp's, the site's policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
