@@ -166,7 +166,8 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "config.debugfilter.MaskingFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {"plain": {"()": "config.logs.UTCFormatter",
+                             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.get_log_level("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
