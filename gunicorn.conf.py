@@ -46,6 +46,13 @@ def on_starting(server):
     # than fail. So the port must be free, for a plain socket, before the workers bind it.
     if reuse_port:
         _check_port_free(serving.BIND)
+        server.log.error_log.addFilter(_no_empty_listening_line)
+
+
+def _no_empty_listening_line(record) -> bool:
+    # With reuse_port the master holds no socket: gunicorn's own "Listening at:  (pid)" names
+    # none. when_ready says where it listens instead.
+    return not (record.msg == "Listening at: %s (%s)" and record.args and not record.args[0])
 
 
 def _check_port_free(address):
@@ -84,6 +91,5 @@ def post_fork(server, worker):
 
 
 def when_ready(server):
-    # With reuse_port the master holds no socket, so its own "Listening at:" line is empty.
     if reuse_port:
         server.log.info("Listening at: http://%s (%s), one socket per worker", serving.BIND, server.pid)
