@@ -206,6 +206,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "access.throttles.client_address"
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+# A failed login's form data is kept for staff to read, masked as axes masks it by default
+# (password, username, address) and without its CSRF token (which holds the browser's secret).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 # Where a login goes when its next= is off-site (refused) or missing: Django's default,
 # /accounts/profile/, is no page here.
 LOGIN_REDIRECT_URL = "admin:index"

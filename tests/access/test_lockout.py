@@ -85,3 +85,17 @@ def test_a_login_whose_next_leads_off_site_lands_on_the_admin_index(target):
                              {"username": "root", "password": "right-horse-battery"})
 
     assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_a_failed_login_is_recorded_without_its_password_or_csrf_token():
+    from axes.models import AccessAttempt
+
+    _root()
+    client = Client(enforce_csrf_checks=True)
+    token = client.get(LOGIN).context["csrf_token"]
+
+    client.post(LOGIN, {"username": "root", "password": "wrong-horse", "csrfmiddlewaretoken": token})
+
+    kept = AccessAttempt.objects.get().post_data
+    assert "csrfmiddlewaretoken" in kept  # named, its value masked
+    assert "wrong-horse" not in kept and str(token) not in kept
