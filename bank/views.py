@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.db.models import Sum
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from bank.models import Account, Customer, Order, Product, Transfer
 from bank.retry import bank_alias
 from common.databases import describe
 
 
-@require_GET
+@require_safe
 def index(request):
     base = request.build_absolute_uri("/api/bank/")
     context = {"base": base, "alias": bank_alias()}

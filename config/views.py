@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from common.databases import alias_for, describe
 from config.health import check_all, check_cache
@@ -20,7 +20,7 @@ TUTORIALS = [
 ]
 
 
-@require_GET
+@require_safe
 def home(request):
     """The five apps and where each one's data lives; reads settings only, so an alias
     that is down cannot break this page."""

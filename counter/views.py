@@ -7,7 +7,7 @@ from common.pages import refusals_as_pages
 from counter.models import DEFAULT_NAME, NAME_MAX_LENGTH, Counter
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @throttled_page
 @refusals_as_pages
 def counter(request, name=DEFAULT_NAME):

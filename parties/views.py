@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from access.throttles import throttled_page
 from common.pages import refusals_as_pages
@@ -13,7 +13,7 @@ from parties.forms import CityForm, PartyForm, PeopleForm
 from parties.store import get_store, parse_id
 
 
-@require_GET
+@require_safe
 def index(request):
     form = CityForm(request.GET or None)
     if form.is_valid():
@@ -21,7 +21,7 @@ def index(request):
     return render(request, "parties/index.html", {"form": form, "cities": get_store().cities()})
 
 
-@require_GET
+@require_safe
 @refusals_as_pages
 def city(request, city):
     # The name as the form and the API take it: "/parties/Berlin%20/" is Berlin's page, and
@@ -33,7 +33,7 @@ def city(request, city):
     return render(request, "parties/city.html", {"city": city, "parties": parties})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @throttled_page
 def new(request):
     if request.method == "POST":
@@ -51,7 +51,7 @@ def _party(city, party_id):
     return get_store().get(city, parse_id(party_id))
 
 
-@require_GET
+@require_safe
 @refusals_as_pages
 def detail(request, city, party_id):
     return render(request, "parties/detail.html", {"party": _party(city, party_id)})
@@ -83,7 +83,7 @@ def _detail(request, party, *, status, people=None, **context):
     return render(request, "parties/detail.html", {"party": party, **context}, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @throttled_page
 @refusals_as_pages
 def delete(request, city, party_id):
