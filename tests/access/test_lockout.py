@@ -85,3 +85,15 @@ def test_a_login_whose_next_leads_off_site_lands_on_the_admin_index(target):
                              {"username": "root", "password": "right-horse-battery"})
 
     assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_the_lockout_page_says_how_long_in_minutes_not_as_an_iso_duration():
+    _root()
+    client = Client()
+    for n in range(5):
+        _login(client, f"wrong-{n}")
+
+    page = _login(client, "right-horse-battery").content.decode()
+
+    assert "try again in 15 minutes" in page
+    assert "PT15M" not in page
