@@ -6,6 +6,7 @@ from catalog.demo import AUTHORS
 from catalog.models import Author
 from config.models import DemoRow
 from counter.models import Counter
+from tests.support.manage import clean_environment, manage
 from tests.support.threads import run_in_threads
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -72,3 +73,18 @@ def test_populate_runs_at_once_add_the_demo_once_and_each_ends_with_a_sentence()
     assert sum("catalog: authors: added 3" in out for out in outputs) == 1
     assert DemoRow.objects.filter(model="catalog.author").count() == len(AUTHORS)
 
+
+
+@pytest.mark.django_db(databases=[])
+def test_a_database_that_does_not_answer_is_named_as_unreachable_not_sent_to_migrate_all(tmp_path):
+    env = clean_environment(DJANGO_DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+                            CATALOG_DATABASE_URL="postgres://postgres:S3cretpw@127.0.0.1:1/catalog")
+    manage("migrate", "-v0", env=env)
+
+    result = manage("populate", "--only", "catalog", "-v0", env=env, timeout=60)
+
+    assert result.returncode == 1
+    unreachable = "CommandError: catalog: cannot connect to the 'catalog' database"
+    assert result.stderr.startswith(unreachable), result.stderr
+    assert "migrate_all" not in result.stderr and "check_databases" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "S3cretpw" not in result.stderr
