@@ -253,3 +253,17 @@ def test_a_city_address_that_is_no_city_name_is_a_400_saying_why(client, path, r
     assert response.status_code == 400
     assert reason in response.content.decode()
     assert "/parties/new/?city=" not in response.content.decode()
+
+
+def test_opening_the_people_address_a_conflict_left_in_the_address_bar_is_a_page_back_to_the_party(
+    client, make_party, store
+):
+    party = make_party(people=2)
+
+    response = client.get(people_url(party))
+
+    assert response.status_code == 405  # a visit counts nobody in
+    assert response["Allow"] == "POST"
+    assert f'href="{detail_url(party)}"' in response.content.decode()
+    assert "site-header" in response.content.decode()  # the site's page, not the browser's own error
+    assert store.get(party.city, party.id).people == 2
