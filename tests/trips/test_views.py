@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -133,3 +135,15 @@ def test_a_station_with_fewer_than_ten_trips_heads_its_page_with_how_many_it_sho
 
     assert "<h1>2 Trips from the 'Grove St PATH' Station</h1>" in page
     assert "10 Trips" not in page
+
+
+def test_after_a_real_file_without_graham_avenue_every_station_link_on_the_welcome_page_answers(
+    client, tmp_path
+):
+    load(write(tmp_path / "jc.csv", CLASSIC_HEADER, [classic_line()]))
+
+    page = client.get(reverse("trips:index")).content.decode()
+    links = set(re.findall(r'href="(/trips/from/[^"]+)"', page))
+
+    assert links == {"/trips/from/grove-st-path/"}
+    assert all(client.get(link).status_code == 200 for link in links)
