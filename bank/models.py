@@ -7,15 +7,19 @@ ranges, and they survive JSON unlike 64-bit `unique_rowid()` integers.
 import uuid
 from decimal import Decimal
 
+from django.core import validators
 from django.db import models
 from django.db.models import F, Q
 
 from bank.money import MAX, MoneyField
 
 
-def money(column: str, **kwargs) -> MoneyField:
-    # The column says what it holds: SELECT price_cents FROM bank_product.
-    return MoneyField(db_column=f"{column}_cents", **kwargs)
+def money(column: str, *, minimum: Decimal, **kwargs) -> MoneyField:
+    # The column says what it holds: SELECT price_cents FROM bank_product. The floor is the
+    # table's check constraint's too; as a validator a form (the admin) shows it next to the
+    # field instead of "Constraint ... is violated" above the form.
+    floor = [validators.MinValueValidator(minimum), validators.MaxValueValidator(MAX)]
+    return MoneyField(db_column=f"{column}_cents", validators=floor, **kwargs)
 
 
 def within_max(field: str, model: str) -> models.CheckConstraint:
@@ -39,7 +43,7 @@ class Customer(models.Model):
 class Product(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=250)
-    price = money("price")
+    price = money("price", minimum=Decimal("0.01"))
 
     class Meta:
         ordering = ["name", "id"]
@@ -58,7 +62,7 @@ class Order(models.Model):
     # PROTECT: deleting a customer must not silently erase their order history.
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
     products = models.ManyToManyField(Product, through="OrderItem", related_name="orders")
-    subtotal = money("subtotal")
+    subtotal = money("subtotal", minimum=Decimal("0"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -88,7 +92,7 @@ class OrderItem(models.Model):
 class Account(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="accounts")
-    balance = money("balance", default=Decimal("0.00"))
+    balance = money("balance", minimum=Decimal("0"), default=Decimal("0.00"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -108,7 +112,7 @@ class Transfer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     source = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="outgoing")
     destination = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="incoming")
-    amount = money("amount")
+    amount = money("amount", minimum=Decimal("0.01"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.utils.encoding import escape_uri_path
 from django.views.defaults import bad_request
 
 from common.databases import APPS, error_summary
@@ -79,17 +80,31 @@ def behind_for(request, error) -> str | None:
 
 
 class JsonMethodNotAllowedMiddleware:
-    """ninja answers a wrong method with a plain-text 405; the API promises JSON."""
+    """ninja answers a wrong method with a plain-text 405; the API promises JSON. A page's
+    405 is Django's empty body, which a browser shows as its own "HTTP ERROR 405": that is
+    what a visit to a form's address gives (parties' people/, left in the address bar by a
+    409 conflict page), so it gets the site's page linking one level up (the party)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 405 or not request.path.startswith("/api/"):
+        if response.status_code != 405:
             return response
-        detail = f"{request.method} is not allowed here; use {response.get('Allow', 'another method')}."
-        return JsonResponse({"detail": detail}, status=405, headers={"Allow": response.get("Allow", "")})
+        allow = response.get("Allow", "")
+        if not request.path.startswith("/api/"):
+            return response if response.content else _method_not_allowed_page(request, allow)
+        detail = f"{request.method} is not allowed here; use {allow or 'another method'}."
+        return JsonResponse({"detail": detail}, status=405, headers={"Allow": allow})
+
+
+def _method_not_allowed_page(request, allow):
+    up = escape_uri_path(request.path).rstrip("/").rpartition("/")[0] + "/"
+    context = {"method": request.method, "up": up if not up.startswith("//") else "/"}
+    page = render(request, "405.html", context, status=405)
+    page["Allow"] = allow
+    return page
 
 
 class DisallowedHostMiddleware:

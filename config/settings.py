@@ -28,6 +28,8 @@ else:
     ALLOWED_HOSTS = env.get_hosts("DJANGO_ALLOWED_HOSTS")
 
 CSRF_TRUSTED_ORIGINS = env.get_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The site's own page (templates/403_csrf.html): Django's breaks the Content-Security-Policy.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 # Seconds a SQL connection stays open for the next request of its thread. 0 (close after
 # each request) unless the server runs a fixed pool of request threads: gunicorn.conf.py

@@ -97,3 +97,10 @@ def permission_denied(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(exception) or "Forbidden."}, status=403)
     return defaults.permission_denied(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token (the cookie expired or was cleared, a sign-in
+    in another tab rotated the token): the site's own page. Django's has an inline <style>,
+    which the Content-Security-Policy blocks, and it speaks of the browser being hijacked."""
+    return render(request, "403_csrf.html", {"reason": reason if settings.DEBUG else ""}, status=403)

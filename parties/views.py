@@ -22,8 +22,14 @@ def index(request):
 
 
 @require_safe
+@refusals_as_pages
 def city(request, city):
-    parties = get_store().in_city(city)
+    # The name as the form and the API take it: "/parties/Berlin%20/" is Berlin's page, and
+    # "/parties/%FF%FE/" no city's (it showed an empty list and a "New" form that refused it).
+    name = services.city_name(raw=city)
+    if name != city:
+        return redirect("parties:city", city=name)
+    parties = get_store().in_city(name)
     return render(request, "parties/city.html", {"city": city, "parties": parties})
 
 

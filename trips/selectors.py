@@ -59,4 +59,6 @@ def overview() -> dict:
         **summary,
         "busiest": list(Station.objects.only("slug", "name", "trips")[:10]),
         "stations": Station.objects.count(),
+        # The quickstart's station is the demo week's: a real file (Jersey City) has none.
+        "graham": Station.objects.filter(slug="graham-conselyea").exists(),
     }

@@ -99,3 +99,15 @@ def test_a_failed_login_is_recorded_without_its_password_or_csrf_token():
     kept = AccessAttempt.objects.get().post_data
     assert "csrfmiddlewaretoken" in kept  # named, its value masked
     assert "wrong-horse" not in kept and str(token) not in kept
+
+
+def test_the_lockout_page_says_how_long_in_minutes_not_as_an_iso_duration():
+    _root()
+    client = Client()
+    for n in range(5):
+        _login(client, f"wrong-{n}")
+
+    page = _login(client, "right-horse-battery").content.decode()
+
+    assert "try again in 15 minutes" in page
+    assert "PT15M" not in page

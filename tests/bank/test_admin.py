@@ -40,3 +40,19 @@ def test_a_year_too_big_for_a_date_in_the_drill_down_is_the_admins_bad_filter_an
 
     assert response.status_code == 302
     assert response["Location"].endswith("?e=1")
+
+
+@pytest.mark.parametrize("path, data, field", [
+    ("/admin/bank/product/add/", {"name": "Free lunch", "price": "0"}, "price"),
+    ("/admin/bank/product/add/", {"name": "Rebate", "price": "-1"}, "price"),
+    ("/admin/bank/account/add/", {"balance": "-5"}, "balance"),
+])
+def test_an_amount_below_the_bank_s_floor_is_an_error_next_to_its_field(
+    admin_client, customer, path, data, field
+):
+    response = admin_client.post(path, {"customer": customer.pk, **data})
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "greater than or equal to" in " ".join(form.errors[field])
+    assert form.non_field_errors() == []  # not "Constraint ... is violated" above the form

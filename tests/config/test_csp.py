@@ -145,3 +145,33 @@ def test_a_changed_setting_changes_the_header(settings):
     settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
 
     assert _through_csp(HttpResponse())["Content-Security-Policy"] == "default-src 'none'"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_a_form_sent_without_its_csrf_cookie_is_refused_on_a_site_page_under_the_policy(
+    live_server, page
+):
+    violations = _violations(page)
+    page.goto(f"{live_server.url}/counter/")
+    page.context.clear_cookies()  # the cookie expired or was cleared while the page was open
+
+    with page.expect_navigation() as navigation:
+        page.click("button[type=submit]")
+
+    assert navigation.value.status == 403
+    assert page.locator("header.site-header").count() == 1
+    assert "reload" in page.inner_text("main").lower()
+    assert violations == []
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_a_csrf_failure_page_has_no_inline_style_and_does_not_count_the_click():
+    from counter.models import Counter
+
+    response = Client(enforce_csrf_checks=True).post("/counter/")
+
+    assert response.status_code == 403
+    assert "<style" not in response.content.decode()
+    assert "site-header" in response.content.decode()
+    assert not Counter.objects.filter(value__gt=0).exists()

@@ -98,3 +98,18 @@ def test_an_app_behind_is_named_with_its_migrate_and_the_others_get_their_demo_d
     assert result.stderr.strip() == (
         "CommandError: Nothing done for counter: the database is behind its migrations (counter.0001_initial "
         "not applied); run `python manage.py migrate counter --database counter` first.")
+
+
+@pytest.mark.django_db(databases=[])
+def test_a_database_that_does_not_answer_is_named_as_unreachable_not_sent_to_migrate_all(tmp_path):
+    env = clean_environment(DJANGO_DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+                            CATALOG_DATABASE_URL="postgres://postgres:S3cretpw@127.0.0.1:1/catalog")
+    manage("migrate", "-v0", env=env)
+
+    result = manage("populate", "--only", "catalog", "-v0", env=env, timeout=60)
+
+    assert result.returncode == 1
+    unreachable = "CommandError: catalog: cannot connect to the 'catalog' database"
+    assert result.stderr.startswith(unreachable), result.stderr
+    assert "migrate_all" not in result.stderr and "check_databases" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "S3cretpw" not in result.stderr

@@ -1,5 +1,7 @@
 """A real Chromium against the live server: the flow a person clicks through."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -36,3 +38,20 @@ def test_two_tabs_clicking_plus_one_on_the_same_count_the_second_is_told_it_chan
     other.click("#plus")  # the page now holds the new count, so this click counts
     assert other.text_content("#people") == "4"
     assert store.get(city, party.id).people == 4
+
+
+def test_after_a_conflict_entering_the_address_again_leads_back_to_the_party(
+    live_server, page, chromium, store, city
+):
+    party = store.create(city=city, name="Revisited", date=datetime.date(2025, 8, 1), people=1)
+    detail_url = f"{live_server.url}{reverse('parties:detail', kwargs={'city': city, 'party_id': party.id})}"
+    page.goto(detail_url)
+    store.change_people(city, party.id, prev=1, delta=1)  # someone else counted in first
+    page.click("#plus")
+    assert "changed to 2" in page.text_content("#conflict")
+
+    response = page.goto(page.url)  # Enter in the address bar: a GET of the form's address
+
+    assert response.status == 405
+    page.click(f'main a[href$="/{party.id}/"]')
+    assert page.text_content("#people") == "2"

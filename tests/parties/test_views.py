@@ -231,3 +231,39 @@ def test_a_city_with_nul_in_the_url_is_a_400_and_changes_nothing(client, make_pa
     assert client.post(reverse("parties:delete", kwargs=key)).status_code == 400
     assert client.post(reverse("parties:people", kwargs=key), {"prev": 1, "delta": 1}).status_code == 400
     assert client.get(detail_url(party)).status_code == 200
+
+
+def test_a_city_address_spaced_differently_redirects_to_the_city_the_api_lists(client, make_party):
+    party = make_party(name="Spaced")
+
+    response = client.get(f"/parties/%20{party.city}%20/")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("parties:city", kwargs={"city": party.city})
+    assert "Spaced" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("path, reason", [
+    ("/parties/%FF%FE/", "percent-escapes"), ("/parties/a%25b/", "percent-escapes"),
+    ("/parties/%20/", "Name a city."),
+])
+def test_a_city_address_that_is_no_city_name_is_a_400_saying_why(client, path, reason):
+    response = client.get(path)
+
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    assert "/parties/new/?city=" not in response.content.decode()
+
+
+def test_opening_the_people_address_a_conflict_left_in_the_address_bar_is_a_page_back_to_the_party(
+    client, make_party, store
+):
+    party = make_party(people=2)
+
+    response = client.get(people_url(party))
+
+    assert response.status_code == 405  # a visit counts nobody in
+    assert response["Allow"] == "POST"
+    assert f'href="{detail_url(party)}"' in response.content.decode()
+    assert "site-header" in response.content.decode()  # the site's page, not the browser's own error
+    assert store.get(party.city, party.id).people == 2

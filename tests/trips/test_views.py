@@ -1,8 +1,11 @@
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.support.trip_files import CLASSIC_HEADER, classic_line, load, write
 from trips.models import Station, Trip
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -119,3 +122,28 @@ def test_the_station_chart_labels_its_count_axis_and_hours(client, demo):
     assert ">Trips</text>" in chart and ">Hour of day (New York time)</text>" in chart
     assert '<text class="count-label"' in chart and '>0</text>' in chart
     assert [f">{h:02d}:00</text>" in chart for h in range(0, 24, 3)] == [True] * 8
+
+
+def test_a_station_with_fewer_than_ten_trips_heads_its_page_with_how_many_it_shows(client, tmp_path):
+    load(write(tmp_path / "two.csv", CLASSIC_HEADER, [
+        classic_line(start="2018-12-01 08:00:00", stop="2018-12-01 08:10:00"),
+        classic_line(start="2018-12-02 09:00:00", stop="2018-12-02 09:10:00"),
+    ]))
+    station = Station.objects.get(name="Grove St PATH")
+
+    page = client.get(reverse("trips:station", args=[station.slug])).content.decode()
+
+    assert "<h1>2 Trips from the 'Grove St PATH' Station</h1>" in page
+    assert "10 Trips" not in page
+
+
+def test_after_a_real_file_without_graham_avenue_every_station_link_on_the_welcome_page_answers(
+    client, tmp_path
+):
+    load(write(tmp_path / "jc.csv", CLASSIC_HEADER, [classic_line()]))
+
+    page = client.get(reverse("trips:index")).content.decode()
+    links = set(re.findall(r'href="(/trips/from/[^"]+)"', page))
+
+    assert links == {"/trips/from/grove-st-path/"}
+    assert all(client.get(link).status_code == 200 for link in links)

@@ -107,6 +107,8 @@ class Command(BaseCommand):
         leaves that app as it was); a database error is a CommandError naming the alias."""
         alias = alias_for(label, settings.DATABASES)
         relational = not is_cassandra(connections[alias].settings_dict)
+        if relational:
+            self._connect(label, alias)
         try:
             with transaction.atomic(using=alias) if atomic and relational else nullcontext():
                 return work()
@@ -116,6 +118,15 @@ class Command(BaseCommand):
                 f"{label}: the {alias!r} database refused the demo data ({reason}). "
                 "Run `manage.py migrate_all` first."
             ) from exc
+
+    def _connect(self, label, alias):
+        # A database that does not answer is no missing migration: migrate_all would fail too.
+        try:
+            connections[alias].ensure_connection()
+        except DatabaseError as exc:
+            reason = error_summary(exc, settings.DATABASES)
+            raise CommandError(f"{label}: cannot connect to the {alias!r} database ({reason}); "
+                               "`manage.py check_databases` shows each one.") from exc
 
     def _summary(self, total, remove):
         if remove:
