@@ -1,5 +1,6 @@
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +77,11 @@ def test_big_numbers_have_thousands_separators(client):
     assert "12,345 trips start here." in station
     assert "23:00–23:59: 12,345 trips" in station
     assert '<td class="num">12,345</td>' in client.get("/trips/stations/").content.decode()
+
+
+def test_no_template_hard_codes_an_api_link():
+    # Links are reversed by name ({% url %}), so a moved route cannot leave a dead link behind.
+    root = Path(__file__).resolve().parents[2]
+    templates = [p for p in root.glob("**/templates/**/*.html") if ".venv" not in p.parts]
+    assert templates
+    assert [str(p.relative_to(root)) for p in templates if 'href="/api' in p.read_text()] == []
