@@ -118,8 +118,7 @@ def run_by_hand(connection, held: Held, read: tuple[str, list], decide):
             cursor.execute(f"{sql}; COMMIT; {held.unlock_sql}", [*params, *held.keys])
         except BaseException as exc:
             _roll_back(connection, cursor)
-            lost = isinstance(exc, DatabaseError | InterfaceError) and sqlstate.connection_lost(exc)
-            if committing and lost:
+            if committing and sqlstate.connection_lost(exc):  # False for any non-database error
                 raise outcome_unknown() from exc
             raise
     held.released = True
