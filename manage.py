@@ -9,7 +9,6 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
-    from django.db import DatabaseError
 
     try:
         execute_from_command_line(sys.argv)
@@ -17,16 +16,19 @@ def main():
         # A setting the user has to fix (a missing secret, a bad URL): the message names it,
         # and a traceback would only bury it.
         sys.exit(f"Error: {exc}")
-    except DatabaseError as exc:
-        # A command the project does not own (createsuperuser, axes_reset) run before
-        # `migrate_all`, or against a database that is down: say which, not where it broke.
-        if "--traceback" in sys.argv:
-            raise
-        sys.exit(f"Error: {database_problem(exc)}")
     except KeyboardInterrupt:
         # Ctrl-C before a command's own handling starts (Django's start-up, `make serve`'s
         # migrate): the shell's status for it, without a traceback.
         sys.exit(130)
+    except Exception as exc:
+        # A command the project does not own (createsuperuser, axes_reset) run before
+        # `migrate_all`, against a database that is down, or on a connection the server closed
+        # (InterfaceError, not a kind of DatabaseError): say which, not where it broke.
+        from config.dberrors import is_database_error
+
+        if "--traceback" in sys.argv or not is_database_error(exc):
+            raise
+        sys.exit(f"Error: {database_problem(exc)}")
 
 
 def database_problem(exc) -> str:

@@ -18,7 +18,9 @@ def index(request):
     form = CityForm(request.GET or None)
     if form.is_valid():
         return redirect("parties:city", city=form.cleaned_data["city"])
-    return render(request, "parties/index.html", {"form": form, "cities": get_store().cities()})
+    context = {"form": form, "cities": get_store().cities()}
+    # A city the rules refuse is the request's fault, as on the new-party form.
+    return render(request, "parties/index.html", context, status=400 if form.errors else 200)
 
 
 @require_safe

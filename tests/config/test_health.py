@@ -88,6 +88,16 @@ def test_check_databases_exits_1_naming_the_dead_alias(one_alias_down):
     assert "pgsecret" not in result.stdout + result.stderr
 
 
+def test_check_databases_quietly_still_says_why_the_dead_alias_fails(one_alias_down):
+    result = manage("check_databases", "-v0", env=one_alias_down)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("CommandError: Not answering: catalog (") and "127.0.0.1" in line
+    assert "pgsecret" not in line
+
+
 def test_the_home_page_lists_each_app_with_its_engine_but_no_credentials(client):
     response = client.get(reverse("home"))
 

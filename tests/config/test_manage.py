@@ -4,6 +4,7 @@
 import pytest
 
 from tests.support.manage import clean_environment, manage
+from tests.support.servers import postgres_url
 
 BEFORE_MIGRATE = {
     "createsuperuser": ("createsuperuser", "--noinput", "--username", "ada", "--email", "ada@example.com"),
@@ -43,3 +44,29 @@ def test_traceback_still_shows_where_a_database_error_came_from(tmp_path):
 
     assert result.returncode == 1
     assert "Traceback" in result.stderr and "no such table: auth_user" in result.stderr
+
+
+CLOSE_THEN_QUERY = (
+    "from django.db import connection; connection.ensure_connection(); "
+    "connection.connection.close(); connection.cursor()"
+)
+
+
+@pytest.mark.skipif(postgres_url() is None, reason="needs PostgreSQL (make test-postgres): "
+                    "SQLite has no InterfaceError for a closed connection")
+def test_a_connection_already_closed_is_one_line_as_other_database_errors_are(tmp_path):
+    # psycopg2's "connection already closed" reaches manage.py as Django's InterfaceError,
+    # PEP 249's sibling of DatabaseError rather than a kind of it.
+    env = clean_environment(DJANGO_DEBUG="true", DATABASE_URL=_maintenance_database(postgres_url()))
+
+    result = manage("shell", "-c", CLOSE_THEN_QUERY, env=env)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Error: InterfaceError: connection already closed") and "--traceback" in line
+
+
+def _maintenance_database(url):
+    """The server's `postgres` database: the test needs a connection, not tables."""
+    return url.rsplit("/", 1)[0] + "/postgres"

@@ -31,6 +31,14 @@ def test_the_index_offers_a_browse_city_form_that_leads_to_the_city(client):
     assert response["Location"] == reverse("parties:city", kwargs={"city": "New York"})
 
 
+def test_browsing_a_city_the_rules_refuse_is_a_400_showing_why_on_the_form(client):
+    response = client.get(reverse("parties:index"), {"city": "new"})
+
+    assert response.status_code == 400
+    assert "is reserved for the new-party form" in response.content.decode()
+    assert "Browse city" in response.content.decode()
+
+
 def test_a_city_lists_its_parties_newest_first_with_dates_and_links(client, city, make_party):
     old = make_party(name="Old one", date=datetime.date(2024, 5, 1))
     new = make_party(name="New one", date=datetime.date(2025, 5, 1))

@@ -21,11 +21,13 @@ class Command(BaseCommand):
                 status = f"ok, {len(missing)} unapplied migrations: run `{result['migrate']}`"
             apps = ", ".join(users) or "-"
             rows.append((alias, where["vendor"], where["host"], where["name"], apps, status))
-        failed = [row[0] for row in rows if not row[-1].startswith("ok")]
+        failed = [(row[0], row[-1].removeprefix("FAILED: ")) for row in rows if not row[-1].startswith("ok")]
         if verbosity >= 1:
             self._table(("alias", "engine", "host", "database", "apps", "status"), rows)
         if failed:
-            raise CommandError(f"Not answering: {', '.join(failed)}.", returncode=1)
+            # -v0 prints no table: then the one line says why.
+            named = (alias if verbosity >= 1 else f"{alias} ({why})" for alias, why in failed)
+            raise CommandError(f"Not answering: {'; '.join(named)}.", returncode=1)
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(f"All {len(rows)} databases answer."))
 
