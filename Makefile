@@ -6,6 +6,9 @@ RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 # A throwaway database on the local PostgreSQL for `make test-postgres` (pytest creates test_<name>).
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tutorials
+# pytest processes for the big suites (pytest-xdist): each has its own test databases and
+# Chromium, and more of them open more connections on the shared PostgreSQL (100 at most).
+PYTEST_WORKERS ?= 2
 # Where `make run` serves: `make run HOST=0.0.0.0:8080` for another address or port.
 HOST ?= 127.0.0.1:8000
 
@@ -65,8 +68,8 @@ serve: $(RUNTIME) ## Production: collectstatic, check --deploy, migrate_all, the
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 test: $(DEV) ## Every suite that needs no server: SQLite, fakesnow Snowflake, emulated Cassandra, Chromium
-	$(PY) -m pytest
-	$(PY) -m pytest --fakesnow trips,catalog,counter -m "not browser" tests/trips tests/catalog tests/counter
+	$(PY) -m pytest -n $(PYTEST_WORKERS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --fakesnow trips,catalog,counter -m "not browser" tests/trips tests/catalog tests/counter
 	$(PY) -m pytest --fakesnow trips -m snowflake tests/moving
 	$(PY) -m pytest --emulated-cassandra -m cassandra tests/parties tests/moving
 	$(PY) .ci/fuzz.py --max-examples 5 --max-time 60
@@ -75,7 +78,7 @@ fuzz: $(DEV) ## schemathesis, every check, anonymous and with a token (FUZZ_EXAM
 	$(PY) .ci/fuzz.py --max-examples $${FUZZ_EXAMPLES:-100} --max-time $${FUZZ_SECONDS:-600}
 
 test-postgres: $(DEV) ## The same suite on the local PostgreSQL (PG_URL), concurrency tests included
-	DATABASE_URL=$(PG_URL) BANK_DATABASE_URL=$(PG_URL)_bank $(PY) -m pytest --create-db -m "not browser"
+	DATABASE_URL=$(PG_URL) BANK_DATABASE_URL=$(PG_URL)_bank $(PY) -m pytest -n $(PYTEST_WORKERS) --create-db -m "not browser"
 
 lint: $(DEV) ## ruff
 	$(VENV)/bin/ruff check .
