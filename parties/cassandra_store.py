@@ -13,13 +13,15 @@ from cassandra.query import SimpleStatement
 from django.db import connections
 
 from parties.cassandra_models import PartyByCity
-from parties.store import Change, PartyNotFound, PartyRecord, new_count, newest_first
+from parties.store import Change, PartyExists, PartyNotFound, PartyRecord, new_count, newest_first
 
 CONSISTENCY = ConsistencyLevel.LOCAL_QUORUM
 SERIAL_CONSISTENCY = ConsistencyLevel.LOCAL_SERIAL
 # Writes in flight at once when parties move here (moving/parties.py).
 BATCH_ROWS = 50
 INSERT = "INSERT INTO {table} (city, id, name, date, people) VALUES (?, ?, ?, ?, ?)"
+# A lightweight transaction: an INSERT with an id taken would overwrite that party.
+INSERT_NEW = INSERT + " IF NOT EXISTS"
 CAS = "UPDATE {table} SET people = ? WHERE city = ? AND id = ? IF people = ?"
 
 
@@ -47,10 +49,16 @@ class CassandraStore:
             raise PartyNotFound(f"No party {party_id} in {city}.")
         return _record(rows[0])
 
-    def create(self, *, city, name, date, people):
-        row = PartyByCity(city=city, name=name, date=date, people=people)
-        row.consistency(CONSISTENCY).save()
-        return _record(row)
+    def create(self, *, city, name, date, people, party_id=None):
+        if party_id is None:
+            row = PartyByCity(city=city, name=name, date=date, people=people)
+            row.consistency(CONSISTENCY).save()
+            return _record(row)
+        result = self._session().execute(self._prepared(INSERT_NEW), (city, party_id, name, date, people))
+        row = _as_dict(result.one())
+        if not row.get("[applied]"):  # Cassandra answers with the row that has the id
+            raise PartyExists(_record(_Row(**{k: row[k] for k in ("city", "id", "name", "date", "people")})))
+        return PartyRecord(id=party_id, city=city, name=name, date=date, people=people)
 
     def delete(self, city, party_id):
         self.get(city, party_id)

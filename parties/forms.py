@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 
 from common.errors import Invalid
@@ -39,6 +41,8 @@ class PartyRules:
 
 
 class PartyForm(PartyRules, forms.Form):
+    # Chosen when the form is shown: the form sent twice makes one party (services.create_party).
+    form_key = forms.CharField(required=False, widget=forms.HiddenInput)
     city = forms.CharField(max_length=CITY_MAX_LENGTH)
     name = forms.CharField(max_length=NAME_MAX_LENGTH)
     date = forms.DateField(
@@ -46,6 +50,14 @@ class PartyForm(PartyRules, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     people = forms.IntegerField(min_value=0, max_value=MAX_PEOPLE, initial=0)
+
+
+    def clean_form_key(self):
+        # Not the user's to get wrong: a form without one (or with a mangled one) makes a party.
+        try:
+            return uuid.UUID(self.cleaned_data["form_key"])
+        except ValueError:
+            return None
 
 
 class PartyAdminForm(PartyRules, forms.ModelForm):

@@ -2,11 +2,12 @@
 name and the people compare-and-set. Keyword-only; refusals are common.errors."""
 
 import unicodedata
+import uuid
 
 from common.errors import Invalid
 from common.text import has_nul
 from parties.models import CITY_MAX_LENGTH
-from parties.store import Change, InvalidChange, get_store, parse_id
+from parties.store import Change, InvalidChange, PartyExists, PartyRecord, get_store, parse_id
 
 # /parties/new/ is the form, so a city called "new" could never be browsed.
 RESERVED_CITIES = {"new"}
@@ -35,6 +36,25 @@ def city_name(*, raw: str) -> str:
     if city in RESERVED_CITIES:
         raise Invalid(f"“{city}” is reserved for the new-party form; name another city.", field="city")
     return city
+
+
+def create_party(*, city: str, name: str, date, people: int,
+                 form_key: uuid.UUID | None = None) -> PartyRecord:
+    """A new party. `form_key` is the new-party form's, chosen when the form was shown: the
+    party's id is derived from it and the city, so the form sent twice (a double-click, a
+    resend) finds its party and makes no second one, while a different party sent with the
+    same key (the form sent back with other values) gets an id of its own. Derived, not taken
+    as sent: a key cannot pick the id of a party in another city (Cassandra keys ids by city).
+    """
+    store = get_store()
+    if form_key is not None:
+        party_id = uuid.uuid5(form_key, city)
+        try:
+            return store.create(city=city, name=name, date=date, people=people, party_id=party_id)
+        except PartyExists as exc:
+            if (exc.party.city, exc.party.name, exc.party.date) == (city, name, date):
+                return exc.party
+    return store.create(city=city, name=name, date=date, people=people)
 
 
 def change_people(*, city: str, party_id, prev: int, delta: int) -> Change:

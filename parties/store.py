@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Protocol
 
-from django.db import connections, router
+from django.db import IntegrityError, connections, router, transaction
 
 from common.databases import is_cassandra
 from common.errors import Invalid, NotFound
@@ -23,6 +23,14 @@ MAX_PEOPLE = 2**31 - 1
 
 class PartyNotFound(NotFound):
     """No party with this id in this city."""
+
+
+class PartyExists(Exception):  # noqa: N818 (an answer the caller acts on, as LookupError is)
+    """create() was given an id another party already has (`party`, the one stored)."""
+
+    def __init__(self, party: "PartyRecord"):
+        super().__init__(f"A party {party.id} exists already.")
+        self.party = party
 
 
 class InvalidChange(Invalid):
@@ -57,7 +65,9 @@ class PartyStore(Protocol):
 
     def get(self, city: str, party_id: uuid.UUID) -> PartyRecord: ...
 
-    def create(self, *, city: str, name: str, date: date, people: int) -> PartyRecord: ...
+    # With `party_id`, the party takes that id, or PartyExists when one has it already.
+    def create(self, *, city: str, name: str, date: date, people: int,
+               party_id: uuid.UUID | None = None) -> PartyRecord: ...
 
     def delete(self, city: str, party_id: uuid.UUID) -> None: ...
 
@@ -126,8 +136,19 @@ class SqlStore:
             raise PartyNotFound(f"No party {party_id} in {city}.")
         return _record(party)
 
-    def create(self, *, city, name, date, people):
-        return _record(Party.objects.using(self.alias).create(city=city, name=name, date=date, people=people))
+    def create(self, *, city, name, date, people, party_id=None):
+        parties = Party.objects.using(self.alias)
+        fields = {"city": city, "name": name, "date": date, "people": people}
+        if party_id is None:
+            return _record(parties.create(**fields))
+        try:
+            with transaction.atomic(using=self.alias):  # a savepoint when the caller has a transaction
+                return _record(parties.create(id=party_id, **fields))
+        except IntegrityError:
+            taken = parties.filter(id=party_id).first()
+            if taken is None:
+                raise  # another constraint than the id's
+            raise PartyExists(_record(taken)) from None
 
     def delete(self, city, party_id):
         deleted, _ = self._in(city).filter(id=party_id).delete()

@@ -1,5 +1,6 @@
 """Party finder pages: browse a city, create, view, count me in (+1/−1), delete."""
 
+import uuid
 from dataclasses import replace
 
 from django.contrib import messages
@@ -41,11 +42,11 @@ def new(request):
     if request.method == "POST":
         form = PartyForm(request.POST)
         if form.is_valid():
-            party = get_store().create(**form.cleaned_data)
+            party = services.create_party(**form.cleaned_data)
             messages.success(request, f"{party.name} is on the map.")
             return redirect("parties:city", city=party.city)
     else:
-        form = PartyForm(initial={"city": request.GET.get("city", ""), "people": 0})
+        form = PartyForm(initial={"form_key": uuid.uuid4(), "city": request.GET.get("city", ""), "people": 0})
     return render(request, "parties/new.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -55,3 +55,33 @@ def test_after_a_conflict_entering_the_address_again_leads_back_to_the_party(
     assert response.status == 405
     page.click(f'main a[href$="/{party.id}/"]')
     assert page.text_content("#people") == "2"
+
+
+def test_a_create_sent_again_after_its_answer_was_lost_makes_one_party(
+    live_server, page, chromium, store, city
+):
+    # A double-click, or a click again after a slow answer: the first request reaches the
+    # server and creates the party, but the browser drops its answer and sends the form again.
+    posts = []
+
+    def first_answer_lost(route):
+        posts.append(route.request.method)
+        if len(posts) == 1:
+            route.fetch()  # the server gets it; the page never sees the answer
+            route.abort("aborted")
+        else:
+            route.continue_()
+
+    page.goto(f"{live_server.url}{reverse('parties:new')}?city={city}")
+    page.fill("#id_name", "Impatient party")
+    page.fill("#id_date", "2025-08-01")
+    page.route("**/parties/new/", first_answer_lost)
+    page.click("#create")
+    assert [p.name for p in store.in_city(city)] == ["Impatient party"]  # the page still shows the form
+
+    page.click("#create")
+
+    page.wait_for_url(f"**{reverse('parties:city', kwargs={'city': city})}")
+    assert posts == ["POST", "POST"]
+    assert [p.name for p in store.in_city(city)] == ["Impatient party"]
+    assert "Impatient party is on the map." in page.text_content("main")

@@ -72,6 +72,57 @@ def test_creating_a_party_stores_it_and_redirects_to_its_city(client, store, cit
     assert "Block party is on the map." in client.get(response["Location"]).content.decode()
 
 
+def _new_party_form(client, city, **values):
+    """What the new-party page's form sends, its hidden key included."""
+    html = client.get(reverse("parties:new"), {"city": city}).content.decode()
+    [form_key] = re.findall(r'<input type="hidden" name="form_key" value="([^"]+)"', html)
+    return {"form_key": form_key, "city": city, "name": "Block party", "date": "2025-09-01",
+            "people": "4", **values}
+
+
+def test_the_form_sent_twice_makes_one_party_and_both_answers_lead_to_it(client, store, city):
+    form = _new_party_form(client, city)
+
+    first, second = client.post(reverse("parties:new"), form), client.post(reverse("parties:new"), form)
+
+    [party] = store.in_city(city)
+    assert (party.name, party.people) == ("Block party", 4)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == reverse("parties:city", kwargs={"city": city})
+
+
+def test_the_form_sent_again_with_another_name_makes_a_second_party(client, store, city):
+    form = _new_party_form(client, city)
+    client.post(reverse("parties:new"), form)
+
+    client.post(reverse("parties:new"), {**form, "name": "After party"})
+
+    parties = store.in_city(city)
+    assert sorted(p.name for p in parties) == ["After party", "Block party"]
+    assert parties[0].id != parties[1].id
+
+
+def test_the_same_form_key_in_another_city_makes_a_party_there_with_an_id_of_its_own(client, store, city):
+    form = _new_party_form(client, city)
+    client.post(reverse("parties:new"), form)
+
+    client.post(reverse("parties:new"), {**form, "city": f"{city} North"})
+
+    [here], [there] = store.in_city(city), store.in_city(f"{city} North")
+    assert here.name == there.name == "Block party"
+    assert here.id != there.id
+
+
+@pytest.mark.parametrize("form_key", [None, "", "not-a-uuid"], ids=["missing", "empty", "mangled"])
+def test_a_form_without_a_usable_key_still_makes_the_party(client, store, city, form_key):
+    form = {"city": city, "name": "Block party", "date": "2025-09-01", "people": "4"}
+    if form_key is not None:
+        form["form_key"] = form_key
+
+    assert client.post(reverse("parties:new"), form).status_code == 302
+    assert [p.name for p in store.in_city(city)] == ["Block party"]
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
