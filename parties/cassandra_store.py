@@ -55,9 +55,9 @@ class CassandraStore:
             row.consistency(CONSISTENCY).save()
             return _record(row)
         result = self._session().execute(self._prepared(INSERT_NEW), (city, party_id, name, date, people))
-        row = _as_dict(result.one())
-        if not row.get("[applied]"):  # Cassandra answers with the row that has the id
-            raise PartyExists(_record(_Row(**{k: row[k] for k in ("city", "id", "name", "date", "people")})))
+        row = dict(_as_dict(result.one()))
+        if not row.pop("[applied]", False):  # Cassandra answers with the row that has the id
+            raise PartyExists(_record(_Row(**row)))
         return PartyRecord(id=party_id, city=city, name=name, date=date, people=people)
 
     def delete(self, city, party_id):

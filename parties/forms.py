@@ -51,7 +51,6 @@ class PartyForm(PartyRules, forms.Form):
     )
     people = forms.IntegerField(min_value=0, max_value=MAX_PEOPLE, initial=0)
 
-
     def clean_form_key(self):
         # Not the user's to get wrong: a form without one (or with a mangled one) makes a party.
         try:
